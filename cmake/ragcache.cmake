@@ -1,0 +1,79 @@
+# Helpers that keep each layer's CMakeLists.txt to a few lines.
+
+# ragcache_layer(NAME DEPS...): a static library ragcache_NAME (alias ragcache::NAME) from every
+# *.cc in the current folder that is not a test (*_test.cc, *_itest.cc, *_ctest.cc) and not main.cc.
+function(ragcache_layer name)
+  file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  list(FILTER _srcs EXCLUDE REGEX "_(test|itest|ctest)\\.cc$|/main\\.cc$")
+  if(_srcs)
+    add_library(ragcache_${name} STATIC ${_srcs})
+    set(_vis PUBLIC)
+  else()
+    # A layer that has no sources yet is a header-only interface library.
+    add_library(ragcache_${name} INTERFACE)
+    set(_vis INTERFACE)
+  endif()
+  add_library(ragcache::${name} ALIAS ragcache_${name})
+  target_include_directories(ragcache_${name} ${_vis} ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/generated)
+  target_link_libraries(ragcache_${name} ${_vis} ${ARGN})
+endfunction()
+
+# ragcache_tests(LAYER DEPS...): one test executable per layer and tier, tests registered with
+# CTest one by one (so ctest -j runs them in parallel) under a label:
+#   *_test.cc  -> label unit         (no server needed)
+#   *_itest.cc -> label integration  (real redis-server started by the harness)
+#   *_ctest.cc -> label cluster      (real local Redis Cluster / Sentinel started by the harness)
+function(ragcache_tests layer)
+  if(NOT RAGCACHE_BUILD_TESTS)
+    return()
+  endif()
+  foreach(tier unit integration cluster)
+    if(tier STREQUAL unit)
+      set(_suffix _test.cc)
+    elseif(tier STREQUAL integration)
+      set(_suffix _itest.cc)
+    else()
+      set(_suffix _ctest.cc)
+    endif()
+    file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*${_suffix})
+    if(NOT _tests)
+      continue()
+    endif()
+    set(_exe ${layer}_${tier}_tests)
+    add_executable(${_exe} ${_tests})
+    target_link_libraries(${_exe} PRIVATE ragcache::${layer} ragcache::testing ${ARGN} GTest::gtest_main GTest::gmock)
+    # Every test has a hard deadline: a hung test fails, it never stalls CI.
+    if(tier STREQUAL unit)
+      set(_timeout 120)
+    else()
+      set(_timeout 300)
+    endif()
+    gtest_discover_tests(${_exe}
+      DISCOVERY_MODE PRE_TEST
+      PROPERTIES LABELS ${tier} TIMEOUT ${_timeout}
+      TEST_PREFIX "${layer}.")
+  endforeach()
+endfunction()
+
+# ragcache_embed_text(TARGET OUT_NAME FILES...): embeds text files (Lua scripts, dashboard assets)
+# into a generated .cc as std::string_view constants, so the binary needs no files at run time.
+# For file src/redis/scripts/foo_bar.lua the symbol is ragcache::embedded::<OUT_NAME>_foo_bar.
+function(ragcache_embed_text target out_name)
+  set(_out_cc ${PROJECT_BINARY_DIR}/generated/ragcache/embedded_${out_name}.cc)
+  set(_out_h ${PROJECT_BINARY_DIR}/generated/ragcache/embedded_${out_name}.h)
+  add_custom_command(
+    OUTPUT ${_out_cc} ${_out_h}
+    COMMAND ${CMAKE_COMMAND} -DOUT_CC=${_out_cc} -DOUT_H=${_out_h} -DNAME=${out_name}
+            "-DFILES=${ARGN}" -P ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+    DEPENDS ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+    COMMENT "Embedding ${out_name} files")
+  target_sources(${target} PRIVATE ${_out_cc} ${_out_h})
+endfunction()
+
+# ragcache_pch(LAYER HEADERS...): precompiled headers for a layer that has sources.
+function(ragcache_pch layer)
+  get_target_property(_type ragcache_${layer} TYPE)
+  if(NOT _type STREQUAL "INTERFACE_LIBRARY")
+    target_precompile_headers(ragcache_${layer} PRIVATE ${ARGN})
+  endif()
+endfunction()

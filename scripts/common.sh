@@ -1,0 +1,51 @@
+# Shared by scripts/serve.sh and scripts/test.sh: install what the build needs, then build.
+# Safe to run again: apt and npm steps are skipped when everything is already there.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libhiredis-dev libssl-dev openssl libhnswlib-dev libzstd-dev libpcre2-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  redis-server redis-tools nodejs npm wrk curl
+)
+
+install_apt_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # The packaged redis-server starts a system service; ours are started by the harness or `serve`.
+  if command -v systemctl >/dev/null 2>&1; then
+    $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+}
+
+# Node packages used as test oracles and peers (tiktoken, openai SDK, ...): tools/node.
+install_node_packages() {
+  if [ ! -d "$ROOT/tools/node/node_modules" ] || [ "$ROOT/tools/node/package.json" -nt "$ROOT/tools/node/node_modules" ]; then
+    echo "== npm install (tools/node)"
+    (cd "$ROOT/tools/node" && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
+  fi
+}
+
+# build_tree DIR [cmake args...]: configure (once) and build with Ninja.
+build_tree() {
+  local dir="$1"; shift
+  export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
+  export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+  if [ ! -f "$ROOT/$dir/build.ninja" ]; then
+    cmake -S "$ROOT" -B "$ROOT/$dir" -G Ninja "$@"
+  fi
+  cmake --build "$ROOT/$dir" -j "$(nproc)"
+}

@@ -1,0 +1,13 @@
+// Every `ragcache <command>` registers itself on the CLI11 app through one function here.
+// main.cc calls them all; each lives in its own <name>_command.cc.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace ragcache::app {
+
+void add_version_command(CLI::App& app);
+
+}  // namespace ragcache::app

@@ -1,0 +1,43 @@
+#include "base/hash.h"
+
+#include <gtest/gtest.h>
+
+#include "base/random.h"
+
+namespace ragcache {
+namespace {
+
+TEST(Hash, Sha256KnownVectors) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Hash, Sha256IncrementalEqualsOneShot) {
+  Sha256 h;
+  h.update("a");
+  h.update("bc");
+  EXPECT_EQ(h.finish_hex(), sha256_hex("abc"));
+}
+
+TEST(Hash, Sha1MatchesRedisScriptNaming) {
+  // SCRIPT LOAD "return 1" answers with this id.
+  EXPECT_EQ(sha1_hex("return 1"), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+}
+
+TEST(Random, TokensAreDistinctHex) {
+  auto a = random_token(), b = random_token();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+TEST(Random, BetweenStaysInRange) {
+  for (int i = 0; i < 1000; ++i) {
+    auto v = random_between(10, 20);
+    EXPECT_GE(v, 10u);
+    EXPECT_LE(v, 20u);
+  }
+}
+
+}  // namespace
+}  // namespace ragcache
