@@ -61,12 +61,16 @@ endfunction()
 function(ragcache_embed_text target out_name)
   set(_out_cc ${PROJECT_BINARY_DIR}/generated/ragcache/embedded_${out_name}.cc)
   set(_out_h ${PROJECT_BINARY_DIR}/generated/ragcache/embedded_${out_name}.h)
+  # The file list is one argument with '|' between paths (a ';' would split it), quoted for the
+  # shell by VERBATIM.
+  string(REPLACE ";" "|" _files "${ARGN}")
   add_custom_command(
     OUTPUT ${_out_cc} ${_out_h}
     COMMAND ${CMAKE_COMMAND} -DOUT_CC=${_out_cc} -DOUT_H=${_out_h} -DNAME=${out_name}
-            "-DFILES=${ARGN}" -P ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
+            "-DFILES=${_files}" -P ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
     DEPENDS ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
-    COMMENT "Embedding ${out_name} files")
+    COMMENT "Embedding ${out_name} files"
+    VERBATIM)
   target_sources(${target} PRIVATE ${_out_cc} ${_out_h})
 endfunction()
 

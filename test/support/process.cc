@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <cerrno>
+#include <cstring>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,18 +22,38 @@ Process::Process(const std::vector<std::string>& argv, const std::string& log_pa
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (!log_path.empty()) {
-    posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  const std::string out = log_path.empty() ? "/dev/null" : log_path;
+  // A pipe whose write end closes on a successful exec tells the parent whether exec worked.
+  int status_pipe[2];
+  if (::pipe2(status_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    // Child: only async-signal-safe calls until exec.
+    // Die with the test process even when it crashes, so no server outlives its test...
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    // ...and never hold the test's stdout/stderr: CTest waits for those pipes to close.
+    int in = ::open("/dev/null", O_RDONLY);
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(in, 0);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execvp(args[0], args.data());
+    int err = errno;
+    (void)!::write(status_pipe[1], &err, sizeof err);
+    ::_exit(127);
   }
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  int rc = posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  ::close(status_pipe[1]);
+  int err = 0;
+  ssize_t n = ::read(status_pipe[0], &err, sizeof err);
+  ::close(status_pipe[0]);
+  if (n == sizeof err) {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
     pid_ = -1;
-    throw std::runtime_error("cannot start " + argv[0] + " (is it installed?)");
+    throw std::runtime_error("cannot start " + argv[0] + " (is it installed?): " + std::strerror(err));
   }
 }
 

@@ -1,0 +1,90 @@
+#include "redis/client.h"
+
+#include "redis/errors.h"
+
+namespace ragcache::redis {
+
+Result<std::unique_ptr<Client>> Client::create(boost::asio::any_io_executor ex, ClientOptions options) {
+  auto endpoint = parse_endpoint(options.url);
+  if (!endpoint) return endpoint.error();
+  if (options.pool_size == 0) return Error(Errc::bad_url, "pool_size must be at least 1");
+  return std::unique_ptr<Client>(new Client(std::move(ex), std::move(*endpoint), std::move(options)));
+}
+
+Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options)
+    : executor_(std::move(ex)), endpoint_(std::move(endpoint)), options_(std::move(options)) {
+  for (std::size_t i = 0; i < options_.pool_size; ++i) {
+    pool_.push_back(Connection::create(executor_, endpoint_, options_.connection));
+  }
+}
+
+Client::~Client() {
+  for (auto& conn : pool_) conn->close();
+}
+
+Connection& Client::pick() {
+  // Least-loaded ready connection, scanning from a rotating start so ties spread out.
+  const std::size_t n = pool_.size();
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+  Connection* best = nullptr;
+  for (std::size_t i = 0; i < n; ++i) {
+    Connection& c = *pool_[(start + i) % n];
+    if (!c.ready()) continue;
+    if (best == nullptr || c.load() < best->load()) best = &c;
+  }
+  // None ready: any connection still connecting queues the command until its deadline; a down
+  // one refuses it at once with not_connected.
+  if (best == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      Connection& c = *pool_[(start + i) % n];
+      if (!c.down()) return c;
+    }
+    return *pool_[start % n];
+  }
+  return *best;
+}
+
+boost::asio::awaitable<Result<Reply>> Client::exec(Command cmd, Connection::Timeout timeout) {
+  co_return co_await pick().exec(std::move(cmd), timeout);
+}
+
+boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(std::vector<Command> cmds,
+                                                                         Connection::Timeout timeout) {
+  co_return co_await pick().exec_pipeline(std::move(cmds), timeout);
+}
+
+Command evalsha_command(const Script& script, const std::vector<std::string>& keys,
+                        const std::vector<std::string>& args) {
+  Command cmd("EVALSHA", script.sha1(), keys.size());
+  cmd.args(keys).args(args);
+  return cmd;
+}
+
+Command eval_command(const Script& script, const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+  Command cmd("EVAL", script.source(), keys.size());
+  cmd.args(keys).args(args);
+  return cmd;
+}
+
+boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script, std::vector<std::string> keys,
+                                                   std::vector<std::string> args) {
+  auto reply = co_await exec(evalsha_command(script, keys, args));
+  if (!reply && reply.error().code == Errc::server_error && reply.error().detail.starts_with("NOSCRIPT")) {
+    // Script cache flushed or server restarted: EVAL runs it and caches it for the next EVALSHA.
+    reply = co_await exec(eval_command(script, keys, args));
+  }
+  co_return reply;
+}
+
+std::unique_ptr<DedicatedConnection> Client::dedicated() {
+  return std::make_unique<DedicatedConnection>(Connection::create(executor_, endpoint_, options_.connection));
+}
+
+bool Client::connected() const {
+  for (const auto& c : pool_) {
+    if (c->ready()) return true;
+  }
+  return false;
+}
+
+}  // namespace ragcache::redis

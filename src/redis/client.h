@@ -1,0 +1,86 @@
+// The Redis client the rest of ragcache uses: a pool of multiplexed connections (connection.h).
+//
+//   auto client = Client::create(io.get_executor(), {.url = "redis://127.0.0.1:6379"});
+//   auto reply = co_await (*client)->exec(Command("GET", key));
+//
+// Each command goes to the least-loaded ready connection of the pool; every connection pipelines
+// the commands of many concurrent callers. Blocking commands (XREAD BLOCK, BLPOP) must not share
+// those connections: take a dedicated() one. Pub/Sub has its own class (subscriber.h).
+// Thread-safe: call from any thread; results come back on the caller's executor.
+// Lifetime: the Client must outlive its calls; destroying it closes its connections.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "redis/command.h"
+#include "redis/connection.h"
+#include "redis/endpoint.h"
+#include "redis/options.h"
+#include "redis/reply.h"
+#include "redis/script.h"
+
+namespace ragcache::redis {
+
+// A connection of its own (outside the pool), closed when this is destroyed.
+class DedicatedConnection {
+ public:
+  explicit DedicatedConnection(std::shared_ptr<Connection> conn) : conn_(std::move(conn)) {}
+  ~DedicatedConnection() { conn_->close(); }
+  DedicatedConnection(const DedicatedConnection&) = delete;
+  DedicatedConnection& operator=(const DedicatedConnection&) = delete;
+  Connection& operator*() const { return *conn_; }
+  Connection* operator->() const { return conn_.get(); }
+
+ private:
+  std::shared_ptr<Connection> conn_;
+};
+
+class Client {
+ public:
+  // Parses the URL (bad URL -> Errc::bad_url) and starts connecting in the background.
+  static Result<std::unique_ptr<Client>> create(boost::asio::any_io_executor ex, ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // One command; an error reply is Errc::server_error with the server's text.
+  boost::asio::awaitable<Result<Reply>> exec(Command cmd, Connection::Timeout timeout = {});
+  // Several commands in one round trip on one connection, replies in order (error replies stay
+  // in the vector). Not atomic: wrap in MULTI/EXEC or use a script when atomicity matters.
+  boost::asio::awaitable<Result<std::vector<Reply>>> exec_pipeline(std::vector<Command> cmds,
+                                                                   Connection::Timeout timeout = {});
+  // EVALSHA with NOSCRIPT fallback. Every key the script touches must be in keys (cluster-safe).
+  boost::asio::awaitable<Result<Reply>> eval(const Script& script, std::vector<std::string> keys,
+                                             std::vector<std::string> args);
+
+  // A new connection outside the pool, for blocking commands; same endpoint and options.
+  std::unique_ptr<DedicatedConnection> dedicated();
+
+  // True when at least one pooled connection is up.
+  bool connected() const;
+  const Endpoint& endpoint() const { return endpoint_; }
+  const ClientOptions& options() const { return options_; }
+  boost::asio::any_io_executor executor() const { return executor_; }
+
+ private:
+  Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options);
+  Connection& pick();
+
+  boost::asio::any_io_executor executor_;
+  Endpoint endpoint_;
+  ClientOptions options_;
+  std::vector<std::shared_ptr<Connection>> pool_;
+  std::atomic<std::size_t> next_{0};
+};
+
+// Builds EVALSHA/EVAL commands (used by Client::eval and by pipelines that batch script calls).
+Command evalsha_command(const Script& script, const std::vector<std::string>& keys,
+                        const std::vector<std::string>& args);
+Command eval_command(const Script& script, const std::vector<std::string>& keys, const std::vector<std::string>& args);
+
+}  // namespace ragcache::redis

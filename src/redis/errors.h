@@ -1,0 +1,35 @@
+// Error codes of the Redis client. Every fallible call returns Result<T> (base/error.h); the
+// Error carries one of these codes and, for server errors, the server's own text.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include "base/error.h"
+
+namespace ragcache::redis {
+
+enum class Errc {
+  ok = 0,
+  timeout,           // no reply within the command timeout; the command may or may not have run
+  connection_lost,   // the connection broke with the command in flight: outcome unknown
+  not_connected,     // Redis is unreachable right now; the command was not sent
+  queue_full,        // too many commands waiting: refused at once, nothing sent
+  server_error,      // Redis answered with an error reply (detail: its text, e.g. "WRONGTYPE ...")
+  auth_failed,       // AUTH/HELLO refused (wrong user or password)
+  protocol_error,    // the byte stream is not valid RESP, or replies do not match requests
+  bad_url,           // the Redis URL cannot be parsed
+  tls_error,         // TLS handshake or certificate verification failed
+  unexpected_reply,  // a reply of a type the caller did not expect
+  closed,            // the client was closed by its owner
+};
+
+const boost::system::error_category& category();
+
+inline boost::system::error_code make_error_code(Errc e) { return {static_cast<int>(e), category()}; }
+
+}  // namespace ragcache::redis
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<ragcache::redis::Errc> : std::true_type {};
+}  // namespace boost::system
