@@ -80,6 +80,11 @@ std::unique_ptr<DedicatedConnection> Client::dedicated() {
   return std::make_unique<DedicatedConnection>(Connection::create(executor_, endpoint_, options_.connection));
 }
 
+std::shared_ptr<Subscriber> Client::subscriber(Subscriber::MessageHandler on_message,
+                                               Subscriber::ResubscribedHandler on_resubscribed) {
+  return Subscriber::create(executor_, endpoint_, options_.connection, std::move(on_message), std::move(on_resubscribed));
+}
+
 bool Client::connected() const {
   for (const auto& c : pool_) {
     if (c->ready()) return true;

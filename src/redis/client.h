@@ -23,6 +23,7 @@
 #include "redis/options.h"
 #include "redis/reply.h"
 #include "redis/script.h"
+#include "redis/subscriber.h"
 
 namespace ragcache::redis {
 
@@ -60,6 +61,10 @@ class Client {
 
   // A new connection outside the pool, for blocking commands; same endpoint and options.
   std::unique_ptr<DedicatedConnection> dedicated();
+
+  // A Pub/Sub subscriber on its own connection to the same server (see subscriber.h).
+  std::shared_ptr<Subscriber> subscriber(Subscriber::MessageHandler on_message,
+                                         Subscriber::ResubscribedHandler on_resubscribed = {});
 
   // True when at least one pooled connection is up.
   bool connected() const;

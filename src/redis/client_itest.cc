@@ -324,3 +324,38 @@ TEST(ClientTls, VerifiesServerWithTheHarnessCa) {
 
 }  // namespace
 }  // namespace ragcache::redis
+
+namespace ragcache::redis {
+namespace {
+
+TEST(Subscriber, ReceivesMessagesAndResubscribesAfterRestart) {
+  testing::RedisServer server;
+  asio::io_context io;
+  auto client = std::move(*Client::create(io.get_executor(), {.url = server.url(), .connection = {.reconnect_max = std::chrono::milliseconds(100)}}));
+  std::vector<std::string> got;
+  int resubscribed = 0;
+  auto sub = client->subscriber([&](const PubSubMessage& m) { got.push_back(m.channel + "=" + m.payload); },
+                                [&] { ++resubscribed; });
+  sub->subscribe("news");
+  sub->psubscribe("ev:*");
+  ASSERT_TRUE(testing::run_until(io, [&] { return sub->ready() && resubscribed == 1; }, std::chrono::seconds(5)));
+  auto publish = [&](std::string ch, std::string msg) {
+    testing::run_async(io, [&]() -> asio::awaitable<void> { co_await client->exec(Command("PUBLISH", ch, msg)); }());
+  };
+  publish("news", "a");
+  publish("ev:1", "b");
+  publish("other", "c");
+  ASSERT_TRUE(testing::run_until(io, [&] { return got.size() == 2; }, std::chrono::seconds(5)));
+  EXPECT_EQ(got[0], "news=a");
+  EXPECT_EQ(got[1], "ev:1=b");
+  server.restart();
+  ASSERT_TRUE(testing::run_until(io, [&] { return sub->ready() && resubscribed == 2; }, std::chrono::seconds(10)));
+  ASSERT_TRUE(testing::run_until(io, [&] { return client->connected(); }, std::chrono::seconds(10)));
+  publish("news", "after-restart");
+  ASSERT_TRUE(testing::run_until(io, [&] { return got.size() == 3; }, std::chrono::seconds(5)));
+  EXPECT_EQ(got[2], "news=after-restart");
+  sub->close();
+}
+
+}  // namespace
+}  // namespace ragcache::redis

@@ -2,23 +2,18 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
-#include <variant>
 
 #include "base/random.h"
 #include "redis/errors.h"
-#include "redis/reader.h"
+#include "redis/transport.h"
 
 namespace ragcache::redis {
 
@@ -43,12 +38,7 @@ using Handler = std::unique_ptr<HandlerBase>;
 
 namespace {
 
-using TcpSocket = asio::ip::tcp::socket;
-using TlsStream = asio::ssl::stream<TcpSocket>;
-using UnixSocket = asio::local::stream_protocol::socket;
-
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxBatch = 512;  // commands per write
 
 struct Request {
@@ -72,11 +62,7 @@ struct Connection::Impl {
   asio::strand<asio::any_io_executor> strand;
   Endpoint endpoint;
   ConnectionOptions options;
-  std::optional<asio::ssl::context> tls_context;
-
-  std::variant<std::monostate, TcpSocket, std::unique_ptr<TlsStream>, UnixSocket> stream;
-  ReplyReader reader;
-  std::vector<char> read_buffer = std::vector<char>(kReadChunk);
+  Transport transport;
 
   std::deque<std::unique_ptr<Request>> queued;     // not written yet
   std::deque<std::unique_ptr<Request>> in_flight;  // written, waiting for replies in order
@@ -87,144 +73,13 @@ struct Connection::Impl {
 
   Impl(asio::any_io_executor ex, Endpoint ep, ConnectionOptions opts)
       : strand(asio::make_strand(ex)),
-        endpoint(std::move(ep)),
-        options(std::move(opts)),
+        endpoint(ep),
+        options(opts),
+        transport(strand, std::move(ep), std::move(opts)),
         writer_wakeup(strand),
-        watchdog(strand) {
-    if (endpoint.transport == Endpoint::Transport::tls) {
-      tls_context.emplace(asio::ssl::context::tls_client);
-      if (options.tls_verify) {
-        tls_context->set_verify_mode(asio::ssl::verify_peer);
-        if (options.tls_ca_file.empty()) {
-          tls_context->set_default_verify_paths();
-        } else {
-          boost::system::error_code ec;
-          tls_context->load_verify_file(options.tls_ca_file, ec);
-        }
-      } else {
-        tls_context->set_verify_mode(asio::ssl::verify_none);
-      }
-    }
-  }
+        watchdog(strand) {}
 
-  // ---- byte stream over whichever transport the endpoint uses ----
-
-  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some() {
-    auto buf = asio::buffer(read_buffer);
-    if (auto* s = std::get_if<TcpSocket>(&stream)) co_return co_await s->async_read_some(buf, kUse);
-    if (auto* s = std::get_if<UnixSocket>(&stream)) co_return co_await s->async_read_some(buf, kUse);
-    if (auto* s = std::get_if<std::unique_ptr<TlsStream>>(&stream)) co_return co_await (*s)->async_read_some(buf, kUse);
-    co_return std::tuple(boost::system::error_code(asio::error::not_connected), std::size_t{0});
-  }
-
-  template <class Buffers>
-  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_all(const Buffers& bufs) {
-    if (auto* s = std::get_if<TcpSocket>(&stream)) co_return co_await asio::async_write(*s, bufs, kUse);
-    if (auto* s = std::get_if<UnixSocket>(&stream)) co_return co_await asio::async_write(*s, bufs, kUse);
-    if (auto* s = std::get_if<std::unique_ptr<TlsStream>>(&stream)) co_return co_await asio::async_write(**s, bufs, kUse);
-    co_return std::tuple(boost::system::error_code(asio::error::not_connected), std::size_t{0});
-  }
-
-  void close_stream() {
-    boost::system::error_code ec;
-    if (auto* s = std::get_if<TcpSocket>(&stream)) s->close(ec);
-    if (auto* s = std::get_if<UnixSocket>(&stream)) s->close(ec);
-    if (auto* s = std::get_if<std::unique_ptr<TlsStream>>(&stream)) (*s)->lowest_layer().close(ec);
-  }
-
-  // ---- connecting ----
-
-  asio::awaitable<Result<void>> open_transport() {
-    if (endpoint.transport == Endpoint::Transport::unix_socket) {
-      auto& s = stream.emplace<UnixSocket>(strand);
-      auto [ec] = co_await s.async_connect(asio::local::stream_protocol::endpoint(endpoint.path), kUse);
-      if (ec) co_return Error(Errc::not_connected, endpoint.describe() + ": " + ec.message());
-      co_return Result<void>();
-    }
-    asio::ip::tcp::resolver resolver(strand);
-    auto [rec, results] = co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), kUse);
-    if (rec) co_return Error(Errc::not_connected, endpoint.describe() + ": " + rec.message());
-    TcpSocket socket(strand);
-    auto [cec, ep] = co_await asio::async_connect(socket, results, kUse);
-    if (cec) co_return Error(Errc::not_connected, endpoint.describe() + ": " + cec.message());
-    socket.set_option(asio::ip::tcp::no_delay(true));
-    if (endpoint.transport == Endpoint::Transport::tcp) {
-      stream.emplace<TcpSocket>(std::move(socket));
-      co_return Result<void>();
-    }
-    auto tls = std::make_unique<TlsStream>(std::move(socket), *tls_context);
-    SSL_set_tlsext_host_name(tls->native_handle(), endpoint.host.c_str());
-    if (options.tls_verify) tls->set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
-    auto& ref = *tls;
-    stream.emplace<std::unique_ptr<TlsStream>>(std::move(tls));
-    auto [hec] = co_await ref.async_handshake(asio::ssl::stream_base::client, kUse);
-    if (hec) co_return Error(Errc::tls_error, endpoint.describe() + ": " + hec.message());
-    co_return Result<void>();
-  }
-
-  // AUTH, SELECT and CLIENT SETNAME, pipelined, before any caller's command.
-  asio::awaitable<Result<void>> handshake() {
-    std::string payload;
-    std::vector<std::string> what;
-    if (!endpoint.password.empty()) {
-      (endpoint.user.empty() ? Command("AUTH", endpoint.password) : Command("AUTH", endpoint.user, endpoint.password))
-          .append_to(payload);
-      what.push_back("AUTH");
-    }
-    if (endpoint.db != 0) {
-      Command("SELECT", endpoint.db).append_to(payload);
-      what.push_back("SELECT");
-    }
-    // Always at least one command: its answer proves the server is alive, not just accepting.
-    if (!options.client_name.empty()) {
-      Command("CLIENT", "SETNAME", options.client_name).append_to(payload);
-      what.push_back("CLIENT SETNAME");
-    } else {
-      Command("PING").append_to(payload);
-      what.push_back("PING");
-    }
-    auto [wec, wn] = co_await write_all(asio::buffer(payload));
-    if (wec) co_return Error(Errc::not_connected, endpoint.describe() + ": " + wec.message());
-    std::size_t got = 0;
-    while (got < what.size()) {
-      auto [ec, n] = co_await read_some();
-      if (ec) co_return Error(Errc::not_connected, endpoint.describe() + ": " + ec.message());
-      if (auto fed = reader.feed({read_buffer.data(), n}); !fed) co_return fed.error();
-      for (;;) {
-        auto next = reader.next();
-        if (!next) co_return next.error();
-        if (!*next) break;
-        const Reply& reply = **next;
-        if (reply.is_error()) {
-          auto code = what[got] == "AUTH" || reply.str.starts_with("NOAUTH") || reply.str.starts_with("WRONGPASS")
-                          ? Errc::auth_failed
-                          : Errc::server_error;
-          co_return Error(code, what[got] + ": " + reply.str);
-        }
-        ++got;
-      }
-    }
-    co_return Result<void>();
-  }
-
-  asio::awaitable<Result<void>> connect_once() {
-    reader.reset();
-    stream.emplace<std::monostate>();
-    asio::steady_timer timer(strand);
-    timer.expires_after(options.connect_timeout);
-    auto outcome = co_await ([this]() -> asio::awaitable<Result<void>> {
-      auto opened = co_await open_transport();
-      if (!opened) co_return opened;
-      co_return co_await handshake();
-    }() || timer.async_wait(asio::use_awaitable));
-    if (outcome.index() == 1) {
-      close_stream();
-      co_return Error(Errc::not_connected, endpoint.describe() + ": connect timed out");
-    }
-    auto result = std::get<0>(std::move(outcome));
-    if (!result) close_stream();
-    co_return result;
-  }
+  void close_stream() { transport.close(); }
 
   // ---- completing requests (all on the strand) ----
 
@@ -262,11 +117,14 @@ struct Connection::Impl {
 
   asio::awaitable<void> reader_loop(std::shared_ptr<Connection> self) {
     for (;;) {
-      auto [ec, n] = co_await read_some();
+      auto [ec, bytes] = co_await transport.read_some();
       if (ec) co_return;
-      if (auto fed = reader.feed({read_buffer.data(), n}); !fed) co_return;
+      if (auto fed = transport.reader().feed(bytes); !fed) {
+        close_stream();
+        co_return;
+      }
       for (;;) {
-        auto next = reader.next();
+        auto next = transport.reader().next();
         if (!next) {
           close_stream();
           co_return;
@@ -303,8 +161,7 @@ struct Connection::Impl {
         in_flight.push_back(std::move(queued.front()));
         queued.pop_front();
       }
-      auto [ec, n] = co_await write_all(buffers);
-      if (ec) co_return;
+      if (auto ec = co_await transport.write_all(buffers)) co_return;
     }
   }
 
@@ -335,7 +192,7 @@ struct Connection::Impl {
   asio::awaitable<void> run(std::shared_ptr<Connection> self) {
     int failures = 0;
     while (!closing) {
-      auto connected = co_await connect_once();
+      auto connected = co_await transport.connect();
       if (closing) break;
       if (connected) {
         failures = 0;
