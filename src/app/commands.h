@@ -9,5 +9,11 @@ class App;
 namespace ragcache::app {
 
 void add_version_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
+void add_doctor_command(CLI::App& app);
+void add_session_command(CLI::App& app);
+void add_eval_semantic_command(CLI::App& app);
+void add_mock_llm_command(CLI::App& app);
+void add_tokens_command(CLI::App& app);
 
 }  // namespace ragcache::app

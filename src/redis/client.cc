@@ -1,10 +1,30 @@
 #include "redis/client.h"
 
+#include "redis/cluster_router.h"
 #include "redis/errors.h"
+#include "redis/sentinel_router.h"
+#include "redis/topology_url.h"
 
 namespace ragcache::redis {
 
 Result<std::unique_ptr<Client>> Client::create(boost::asio::any_io_executor ex, ClientOptions options) {
+  if (is_cluster_url(options.url) || is_sentinel_url(options.url)) {
+    if (options.pool_size == 0) return Error(Errc::bad_url, "pool_size must be at least 1");
+    std::shared_ptr<Router> router;
+    Endpoint first;
+    if (is_cluster_url(options.url)) {
+      auto spec = parse_cluster_url(options.url);
+      if (!spec) return spec.error();
+      first = spec->seeds.front();
+      router = ClusterRouter::create(ex, std::move(*spec), options);
+    } else {
+      auto spec = parse_sentinel_url(options.url);
+      if (!spec) return spec.error();
+      first = spec->sentinels.front();
+      router = SentinelRouter::create(ex, std::move(*spec), options);
+    }
+    return std::unique_ptr<Client>(new Client(std::move(ex), std::move(first), std::move(options), std::move(router)));
+  }
   auto endpoint = parse_endpoint(options.url);
   if (!endpoint) return endpoint.error();
   if (options.pool_size == 0) return Error(Errc::bad_url, "pool_size must be at least 1");
@@ -18,8 +38,12 @@ Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions
   }
 }
 
+Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options, std::shared_ptr<Router> router)
+    : executor_(std::move(ex)), endpoint_(std::move(endpoint)), options_(std::move(options)), router_(std::move(router)) {}
+
 Client::~Client() {
   for (auto& conn : pool_) conn->close();
+  if (router_) router_->close();
 }
 
 Connection& Client::pick() {
@@ -45,11 +69,13 @@ Connection& Client::pick() {
 }
 
 boost::asio::awaitable<Result<Reply>> Client::exec(Command cmd, Connection::Timeout timeout) {
+  if (router_) co_return co_await router_->exec(std::move(cmd), timeout);
   co_return co_await pick().exec(std::move(cmd), timeout);
 }
 
 boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(std::vector<Command> cmds,
                                                                          Connection::Timeout timeout) {
+  if (router_) co_return co_await router_->exec_pipeline(std::move(cmds), timeout);
   co_return co_await pick().exec_pipeline(std::move(cmds), timeout);
 }
 
@@ -77,15 +103,40 @@ boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script, std::ve
 }
 
 std::unique_ptr<DedicatedConnection> Client::dedicated() {
+  if (router_) {
+    return std::make_unique<DedicatedConnection>(
+        Connection::create(executor_, router_->endpoint_for(std::nullopt), options_.connection));
+  }
   return std::make_unique<DedicatedConnection>(Connection::create(executor_, endpoint_, options_.connection));
+}
+
+std::unique_ptr<DedicatedConnection> Client::dedicated(std::string_view routing_key) {
+  if (!router_) return dedicated();
+  return std::make_unique<DedicatedConnection>(
+      Connection::create(executor_, router_->endpoint_for(routing_key), options_.connection));
 }
 
 std::shared_ptr<Subscriber> Client::subscriber(Subscriber::MessageHandler on_message,
                                                Subscriber::ResubscribedHandler on_resubscribed) {
-  return Subscriber::create(executor_, endpoint_, options_.connection, std::move(on_message), std::move(on_resubscribed));
+  if (!router_) {
+    return Subscriber::create(executor_, endpoint_, options_.connection, std::move(on_message),
+                              std::move(on_resubscribed));
+  }
+  // Cluster: Pub/Sub messages reach every node (Redis 7.0), so any node will do. Sentinel: the
+  // primary. Either way the subscriber asks the router again before each reconnect, so it
+  // follows a failover.
+  std::weak_ptr<Router> weak = router_;
+  const Endpoint first = router_->endpoint_for(std::nullopt);
+  Subscriber::EndpointProvider where = [weak, first] {
+    auto router = weak.lock();
+    return router ? router->endpoint_for(std::nullopt) : first;
+  };
+  return Subscriber::create(executor_, first, options_.connection, std::move(on_message), std::move(on_resubscribed),
+                            std::move(where));
 }
 
 bool Client::connected() const {
+  if (router_) return router_->connected();
   for (const auto& c : pool_) {
     if (c->ready()) return true;
   }

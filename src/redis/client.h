@@ -6,6 +6,10 @@
 // Each command goes to the least-loaded ready connection of the pool; every connection pipelines
 // the commands of many concurrent callers. Blocking commands (XREAD BLOCK, BLPOP) must not share
 // those connections: take a dedicated() one. Pub/Sub has its own class (subscriber.h).
+// The URL picks the mode: redis:// rediss:// unix:// (one server, the pool above),
+// redis-cluster:// (cluster_router.h: slot routing, MOVED/ASK, failover) or redis-sentinel://
+// (sentinel_router.h: the primary the sentinels name, followed across failovers). The API is the
+// same in every mode.
 // Thread-safe: call from any thread; results come back on the caller's executor.
 // Lifetime: the Client must outlive its calls; destroying it closes its connections.
 #pragma once
@@ -22,6 +26,7 @@
 #include "redis/endpoint.h"
 #include "redis/options.h"
 #include "redis/reply.h"
+#include "redis/router.h"
 #include "redis/script.h"
 #include "redis/subscriber.h"
 
@@ -60,7 +65,11 @@ class Client {
                                              std::vector<std::string> args);
 
   // A new connection outside the pool, for blocking commands; same endpoint and options.
+  // Cluster mode: a node of the cluster (use the overload with the key for keyed commands).
   std::unique_ptr<DedicatedConnection> dedicated();
+  // The same, on the server that holds routing_key now (cluster mode: the slot's primary, as the
+  // slot map knows it when called; other modes: as dedicated()).
+  std::unique_ptr<DedicatedConnection> dedicated(std::string_view routing_key);
 
   // A Pub/Sub subscriber on its own connection to the same server (see subscriber.h).
   std::shared_ptr<Subscriber> subscriber(Subscriber::MessageHandler on_message,
@@ -68,12 +77,15 @@ class Client {
 
   // True when at least one pooled connection is up.
   bool connected() const;
+  // The cluster or sentinel router; nullptr for a single server.
+  Router* router() const { return router_.get(); }
   const Endpoint& endpoint() const { return endpoint_; }
   const ClientOptions& options() const { return options_; }
   boost::asio::any_io_executor executor() const { return executor_; }
 
  private:
   Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options);
+  Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options, std::shared_ptr<Router> router);
   Connection& pick();
 
   boost::asio::any_io_executor executor_;
@@ -81,6 +93,7 @@ class Client {
   ClientOptions options_;
   std::vector<std::shared_ptr<Connection>> pool_;
   std::atomic<std::size_t> next_{0};
+  std::shared_ptr<Router> router_;  // cluster / sentinel mode; pool_ is empty then
 };
 
 // Builds EVALSHA/EVAL commands (used by Client::eval and by pipelines that batch script calls).

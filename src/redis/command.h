@@ -9,6 +9,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,9 +48,18 @@ class Command {
   // The i-th argument's bytes (0 = the command name), decoded from the RESP body.
   std::string_view arg_at(std::size_t i) const;
 
+  // Cluster routing: the key whose slot picks the node, for commands the routing table in
+  // command_routing.h cannot work out by itself. Not sent to the server.
+  Command& route_by(std::string_view key) {
+    routing_key_ = std::string(key);
+    return *this;
+  }
+  const std::optional<std::string>& routing_key_override() const { return routing_key_; }
+
  private:
   std::string body_;  // concatenated "$<len>\r\n<bytes>\r\n"
   std::size_t count_ = 0;
+  std::optional<std::string> routing_key_;
 };
 
 }  // namespace ragcache::redis

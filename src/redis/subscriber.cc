@@ -23,6 +23,7 @@ struct Subscriber::Impl {
   Transport transport;
   MessageHandler on_message;
   ResubscribedHandler on_resubscribed;
+  EndpointProvider where;  // set in cluster/sentinel mode: asked before every reconnect
   std::set<std::string> channels;
   std::set<std::string> patterns;
   std::string outbox;      // commands waiting to be written
@@ -71,7 +72,10 @@ struct Subscriber::Impl {
 
   asio::awaitable<void> run(std::shared_ptr<Subscriber> self) {
     int failures = 0;
+    bool first = true;
     while (!closing) {
+      if (where && !first) transport.set_endpoint(where());
+      first = false;
       auto connected_ok = co_await transport.connect();
       if (closing) break;
       if (connected_ok) {
@@ -121,10 +125,12 @@ Subscriber::Subscriber(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Subscriber::~Subscriber() = default;
 
 std::shared_ptr<Subscriber> Subscriber::create(asio::any_io_executor ex, Endpoint endpoint, ConnectionOptions options,
-                                               MessageHandler on_message, ResubscribedHandler on_resubscribed) {
+                                               MessageHandler on_message, ResubscribedHandler on_resubscribed,
+                                               EndpointProvider where) {
   auto impl = std::make_unique<Impl>(std::move(ex), std::move(endpoint), std::move(options));
   impl->on_message = std::move(on_message);
   impl->on_resubscribed = std::move(on_resubscribed);
+  impl->where = std::move(where);
   auto sub = std::shared_ptr<Subscriber>(new Subscriber(std::move(impl)));
   asio::co_spawn(sub->impl_->strand, sub->impl_->run(sub), asio::detached);
   return sub;

@@ -29,10 +29,14 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
  public:
   using MessageHandler = std::function<void(const PubSubMessage&)>;
   using ResubscribedHandler = std::function<void()>;
+  // Asked before every reconnect for the server to use (cluster/sentinel mode: the current
+  // node or primary, so subscriptions follow a failover). Empty: always `endpoint`.
+  using EndpointProvider = std::function<Endpoint()>;
 
   static std::shared_ptr<Subscriber> create(boost::asio::any_io_executor ex, Endpoint endpoint,
                                             ConnectionOptions options, MessageHandler on_message,
-                                            ResubscribedHandler on_resubscribed = {});
+                                            ResubscribedHandler on_resubscribed = {},
+                                            EndpointProvider where = {});
   ~Subscriber();
 
   // Thread-safe; take effect on the strand, and again after every reconnect.

@@ -42,6 +42,9 @@ class Transport {
   // Parser of the reply stream (reset by connect()).
   ReplyReader& reader() { return reader_; }
   const Endpoint& endpoint() const { return endpoint_; }
+  // Where the next connect() goes (cluster/sentinel mode: a subscriber follows the server the
+  // router names now). Must keep the transport kind given at construction.
+  void set_endpoint(Endpoint endpoint) { endpoint_ = std::move(endpoint); }
 
   struct Impl;
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench/cache: single-flight follower wake-up latency vs. the sleep-100-ms retry recipe, and lock
+# acquire+release pairs/s vs. the npm `redlock` package, all against one fresh redis-server in
+# the same run. usage: bench/cache/run.sh [build dir, default build/release] [seconds per lock run]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="${1:-$ROOT/build/release}"
+SECONDS_PER_RUN="${2:-5}"
+BIN="$BUILD/bench/cache/cache_bench"
+[ -x "$BIN" ] || { echo "build cache_bench first (cmake --build $BUILD --target cache_bench)"; exit 1; }
+command -v node >/dev/null || { echo "node not found: install nodejs and run npm install in tools/node"; exit 1; }
+[ -d "$ROOT/tools/node/node_modules/redlock" ] || { echo "run npm install in tools/node (redlock, ioredis)"; exit 1; }
+
+WORK="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --daemonize no \
+  >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+trap 'kill $REDIS_PID 2>/dev/null; wait $REDIS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+URL="redis://127.0.0.1:$PORT"
+
+echo "== follower wake-up latency after the leader finishes (16 followers on 3 replicas, 100 rounds)"
+"$BIN" wakeup "$URL" 100 16 | tee "$WORK/wakeup.jsonl"
+echo "== lock acquire+release pairs/s, distinct keys, 50 concurrent callers, ${SECONDS_PER_RUN}s"
+node "$ROOT/bench/cache/redlock_bench.cjs" "$PORT" "$SECONDS_PER_RUN" 50 | tee "$WORK/locks.jsonl"
+"$BIN" locks "$URL" "$SECONDS_PER_RUN" 50 | tee -a "$WORK/locks.jsonl"
+
+python3 - "$WORK/wakeup.jsonl" "$WORK/locks.jsonl" <<'PY'
+import json, sys
+w = {r["impl"]: r for r in map(json.loads, open(sys.argv[1]))}
+l = {r["impl"]: r for r in map(json.loads, open(sys.argv[2]))}
+ours, base = w["ragcache_single_flight"], w["baseline_sleep_100ms_retry"]
+print(f'wake-up p50/p99: ragcache {ours["p50_ms"]:.2f}/{ours["p99_ms"]:.2f} ms, '
+      f'baseline {base["p50_ms"]:.2f}/{base["p99_ms"]:.2f} ms (goal: ragcache p99 < 5 ms)')
+a, b = l["ragcache_lock_manager"]["pairs_per_s"], l["npm_redlock_4"]["pairs_per_s"]
+print(f'locks: ragcache {a:,.0f} pairs/s, redlock {b:,.0f} pairs/s, ratio {a / b:.2f}x (goal >= 2x)')
+PY

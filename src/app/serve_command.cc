@@ -1,0 +1,176 @@
+// `ragcache serve`: the OpenAI-compatible caching gateway.
+//
+// With no Redis URL it starts and owns a local redis-server (managed_redis.h); with no upstream it
+// starts the built-in mock-llm in-process, so the two-command quick start needs nothing else.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/managed_redis.h"
+#include "app/serve_config.h"
+#include "domain/cache/exact_cache.h"
+#include "domain/cache/single_flight.h"
+#include "domain/session/session_store.h"
+#include "http/gateway/gateway.h"
+#include "http/io_threads.h"
+#include "http/listen_address.h"
+#include "http/metrics.h"
+#include "http/mock_llm.h"
+#include "http/server.h"
+#include "http/upstream_client.h"
+#include "redis/client.h"
+
+namespace ragcache::app {
+namespace {
+
+namespace asio = boost::asio;
+
+[[noreturn]] void fail(const std::string& message) {
+  std::cerr << "ragcache serve: " << message << "\n";
+  throw CLI::RuntimeError(1);
+}
+
+void print_banner(const ServeConfig& config, const http::ListenAddress& addr, bool mock, const std::string& redis_desc) {
+  const std::string base = "http://" + addr.host + ":" + std::to_string(addr.port) + "/v1";
+  std::cout << "ragcache gateway listening on " << base << "\n"
+            << "  upstream: " << (mock ? "built-in mock-llm (no --upstream given)" : config.upstream) << "\n"
+            << "  redis:    " << redis_desc << "\n\n"
+            << "Try it:\n"
+            << "  curl -s " << base << "/chat/completions -H 'Content-Type: application/json' \\\n"
+            << "    -d '{\"model\":\"mock-gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"What is Redis?\"}]}' -i\n"
+            << "  (run it twice: the second answer carries X-Cache: HIT)\n\n"
+            << "From the OpenAI Python SDK:\n"
+            << "  from openai import OpenAI\n"
+            << "  client = OpenAI(base_url=\"" << base << "\", api_key=\"any\")\n"
+            << "  client.chat.completions.create(model=\"mock-gpt\", messages=[{\"role\":\"user\",\"content\":\"hi\"}])\n\n"
+            << "From Node:  new OpenAI({ baseURL: \"" << base << "\", apiKey: \"any\" })\n"
+            << "Metrics: " << "http://" << addr.host << ":" << addr.port << "/metrics   Stop: Ctrl-C\n"
+            << std::flush;
+}
+
+int run_serve(const ServeConfig& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  auto listen = http::parse_listen_address(config.listen);
+  if (!listen) fail(listen.error().message());
+
+  // Redis: the given URLs, or a managed local server for both roles.
+  std::unique_ptr<ManagedRedis> managed;
+  std::string cache_url = config.cache_redis_url(), state_url = config.state_redis_url();
+  if (cache_url.empty() || state_url.empty()) {
+    auto started = ManagedRedis::start({.data_dir = config.data_dir, .redis_server = config.redis_server});
+    if (!started) fail(started.error().message());
+    managed = std::move(*started);
+    if (cache_url.empty()) cache_url = managed->url();
+    if (state_url.empty()) state_url = managed->url();
+  }
+
+  asio::io_context ctx;
+  redis::ClientOptions redis_options;
+  redis_options.pool_size = static_cast<std::size_t>(std::max(1, config.redis_pool_size));
+  redis_options.connection.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+  redis_options.url = cache_url;
+  auto cache_redis = redis::Client::create(ctx.get_executor(), redis_options);
+  if (!cache_redis) fail("--cache-redis: " + cache_redis.error().message());
+  redis_options.url = state_url;
+  auto state_redis = redis::Client::create(ctx.get_executor(), redis_options);
+  if (!state_redis) fail("--state-redis: " + state_redis.error().message());
+
+  // Upstream: the given one, or the built-in mock-llm on a free local port.
+  std::unique_ptr<http::MockLlm> mock;
+  std::unique_ptr<http::Server> mock_server;
+  std::string upstream_url = config.upstream;
+  if (upstream_url.empty()) {
+    mock = std::make_unique<http::MockLlm>(http::MockLlmOptions{
+        .latency = std::chrono::milliseconds(config.mock_latency_ms), .tokens_per_sec = config.mock_tokens_per_sec});
+    http::Router mock_router;
+    mock->add_routes(mock_router);
+    mock_server = std::make_unique<http::Server>(ctx, http::ServerOptions{.host = "127.0.0.1", .port = 0}, std::move(mock_router));
+    if (auto r = mock_server->listen(); !r) fail("mock-llm: " + r.error().message());
+    mock_server->start();
+    upstream_url = "http://127.0.0.1:" + std::to_string(mock_server->port()) + "/v1";
+  }
+  auto upstream = http::UpstreamClient::create(
+      ctx.get_executor(), {.base_url = upstream_url, .api_key = config.upstream_api_key,
+                           .total_timeout = std::chrono::milliseconds(config.upstream_timeout_ms)});
+  if (!upstream) fail("--upstream: " + upstream.error().message());
+
+  http::MetricsRegistry metrics;
+  cache::ExactCacheOptions cache_options;
+  cache_options.ttl_base = std::chrono::seconds(config.cache_ttl_seconds);
+  cache_options.ttl_jitter = std::chrono::seconds(config.cache_ttl_jitter_seconds);
+  cache_options.codec.compress_threshold = static_cast<std::size_t>(config.cache_compress_threshold_bytes);
+  cache_options.codec.max_entry_bytes = static_cast<std::size_t>(config.cache_max_entry_bytes);
+  cache_options.l1_max_bytes = static_cast<std::size_t>(config.cache_l1_max_bytes);
+  cache_options.l1_ttl = std::chrono::milliseconds(config.cache_l1_ttl_ms);
+  cache::ExactCache exact(**cache_redis, cache_options);
+  exact.start_invalidation_listener();
+  cache::SingleFlight flight(exact);
+  session::SessionOptions session_options;
+  session_options.max_messages = static_cast<std::size_t>(config.session_max_messages);
+  session_options.max_tokens = static_cast<std::size_t>(config.session_max_tokens);
+  session_options.idle_ttl = std::chrono::seconds(config.session_idle_ttl_seconds);
+  session::SessionStore sessions(**state_redis, session_options);
+
+  gateway::Gateway gw({.cache_redis = cache_redis->get(),
+                       .state_redis = state_redis->get(),
+                       .upstream = *upstream,
+                       .exact = &exact,
+                       .flight = &flight,
+                       .sessions = &sessions,
+                       .metrics = &metrics},
+                      {.shared_tenant = config.shared_tenant, .forward_authorization = config.forward_authorization});
+  http::Router router;
+  gw.add_routes(router);
+  http::Server server(ctx,
+                      {.host = listen->host,
+                       .port = listen->port,
+                       .body_limit = static_cast<std::size_t>(config.max_body_bytes),
+                       .metrics = &metrics},
+                      std::move(router));
+  if (auto r = server.listen(); !r) fail("--listen " + config.listen + ": " + r.error().message());
+  server.start();
+  http::ListenAddress bound{listen->host, server.port()};
+  print_banner(config, bound, mock != nullptr, managed ? managed->url() + " (managed, data in " + config.data_dir + ")" : cache_url);
+
+  // SIGINT/SIGTERM: stop accepting, let requests in flight finish, then stop everything.
+  asio::signal_set signals(ctx, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down (grace {} ms)", sig, config.shutdown_grace_ms);
+    asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+      co_await server.stop(std::chrono::milliseconds(config.shutdown_grace_ms));
+      if (mock_server) co_await mock_server->stop(std::chrono::milliseconds(100));
+      ctx.stop();
+    }, asio::detached);
+  });
+  {
+    http::IoThreads threads(ctx, config.io_threads);
+    threads.join();
+  }
+  if (managed) managed->stop();
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("serve", "Run the OpenAI-compatible caching gateway");
+  auto loader = std::make_shared<ServeConfigLoader>(*cmd);
+  cmd->callback([loader] {
+    auto config = loader->load(process_environment());
+    if (!config) fail(config.error().message());
+    if (loader->print_config()) {
+      std::cout << to_toml(*config);
+      return;
+    }
+    if (int rc = run_serve(*config); rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace ragcache::app

@@ -1,0 +1,35 @@
+// Dedicated Redis connections for blocking reads (XREAD BLOCK), kept for reuse.
+//
+// Blocking commands must not run on the client's multiplexed pool (they would stall every
+// command queued behind them), and opening a connection per wait costs a handshake. Only one
+// blocking read per key per process is ever in flight (see SignalHub and SingleFlight), so a few
+// idle connections cover the steady state. Thread-safe. The Client must outlive the pool.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "redis/client.h"
+
+namespace ragcache::cache {
+
+class BlockingPool {
+ public:
+  explicit BlockingPool(redis::Client& client, std::size_t max_idle = 16) : client_(client), max_idle_(max_idle) {}
+
+  std::unique_ptr<redis::DedicatedConnection> take();
+  // Keeps the connection for the next take() unless enough are idle already (then closes it).
+  void give_back(std::unique_ptr<redis::DedicatedConnection> conn);
+
+  redis::Client& client() const { return client_; }
+
+ private:
+  redis::Client& client_;
+  std::size_t max_idle_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<redis::DedicatedConnection>> idle_;
+};
+
+}  // namespace ragcache::cache

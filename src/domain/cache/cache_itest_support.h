@@ -1,0 +1,58 @@
+// Shared fixture of the domain/cache integration tests: one redis-server per suite, a fresh key
+// prefix per test, clients on the test's io_context, and small async helpers.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
+#include <string>
+
+#include "base/random.h"
+#include "redis/client.h"
+#include "support/async_test.h"
+#include "support/redis_server.h"
+
+namespace ragcache::cache::itest {
+
+namespace asio = boost::asio;
+
+inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(asio::use_awaitable);
+}
+
+class CacheServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new testing::RedisServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!server_->running()) server_->start();
+    // Our keys carry their own hash tags ({h}), so the prefix must not hold one.
+    prefix_ = "t" + random_token().substr(0, 10) + ":";
+  }
+
+  std::unique_ptr<redis::Client> make_client(std::size_t pool_size = 2) {
+    redis::ClientOptions options;
+    options.url = server_->url();
+    options.pool_size = pool_size;
+    auto client = redis::Client::create(io_.get_executor(), options);
+    EXPECT_TRUE(client.has_value());
+    return std::move(*client);
+  }
+
+  std::string command(const std::vector<std::string>& argv) const { return server_->command(argv); }
+
+  static testing::RedisServer* server_;
+  asio::io_context io_;
+  std::string prefix_;
+};
+
+inline testing::RedisServer* CacheServerTest::server_ = nullptr;
+
+}  // namespace ragcache::cache::itest

@@ -1,0 +1,66 @@
+#include "domain/cache/keys.h"
+
+#include "domain/cache/errors.h"
+
+namespace ragcache::cache {
+namespace {
+
+bool has_hash_tag(std::string_view name) {
+  auto open = name.find('{');
+  if (open == std::string_view::npos) return false;
+  auto close = name.find('}', open + 1);
+  return close != std::string_view::npos && close > open + 1;  // "{}" is not a tag to Redis
+}
+
+}  // namespace
+
+std::string KeySchema::exact(std::string_view ns, std::string_view hash) const {
+  std::string key = prefix_ + "rag:exact:";
+  if (!ns.empty()) key.append(ns).append(":");
+  return key.append("{").append(hash).append("}");
+}
+
+std::string KeySchema::flight(std::string_view hash) const {
+  return prefix_ + "rag:flight:{" + std::string(hash) + "}";
+}
+
+std::string KeySchema::flight_lock_name(std::string_view hash) { return "rag:{" + std::string(hash) + "}"; }
+
+LockKeys KeySchema::lock(std::string_view name) const {
+  std::string base = prefix_ + "lock:";
+  if (has_hash_tag(name)) {
+    base.append(name);
+  } else {
+    base.append("{").append(name).append("}");
+  }
+  return LockKeys{base, base + ":fence", base + ":sig"};
+}
+
+std::string KeySchema::exact_pattern(std::string_view ns) const {
+  // The prefix is ours (tests) and never holds glob characters.
+  std::string p = prefix_ + "rag:exact:";
+  if (!ns.empty()) p.append(ns).append(":");
+  return p + "{*";
+}
+
+Result<void> validate_namespace(std::string_view ns) {
+  if (ns.size() > 64) return Error(Errc::invalid_key, "namespace longer than 64 bytes");
+  for (char c : ns) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+              c == '-';
+    if (!ok) return Error(Errc::invalid_key, "namespace may only hold [A-Za-z0-9_.-]");
+  }
+  return {};
+}
+
+Result<void> validate_lock_name(std::string_view name) {
+  if (name.empty() || name.size() > 512) return Error(Errc::invalid_key, "lock name must be 1..512 bytes");
+  for (char c : name) {
+    if (c == '\0' || c == '*' || c == '?' || c == '[' || c == ']') {
+      return Error(Errc::invalid_key, "lock name holds a NUL or glob character");
+    }
+  }
+  return {};
+}
+
+}  // namespace ragcache::cache

@@ -1,0 +1,190 @@
+// Multi-process tests: separate replica processes (testbin/cache_testbin.cc) against one
+// redis-server, killed with SIGKILL or paused with SIGSTOP at the worst moment.
+#include <signal.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "base/hash.h"
+#include "domain/cache/cache_itest_support.h"
+#include "domain/cache/errors.h"
+#include "domain/cache/lock_manager.h"
+#include "domain/cache/single_flight.h"
+#include "support/process.h"
+
+namespace ragcache::cache {
+namespace {
+
+using namespace std::chrono_literals;
+using itest::sleep_for;
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::optional<std::string> find_line(const fs::path& path, const std::string& prefix) {
+  for (auto& line : read_lines(path)) {
+    if (line.rfind(prefix, 0) == 0) return line;
+  }
+  return std::nullopt;
+}
+
+// Waits (while the io_context keeps running) for a line starting with prefix.
+asio::awaitable<std::optional<std::string>> wait_line(fs::path path, std::string prefix,
+                                                      std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto line = find_line(path, prefix)) co_return line;
+    co_await sleep_for(5ms);
+  }
+  co_return std::nullopt;
+}
+
+class MultiProcessTest : public itest::CacheServerTest {
+ protected:
+  void SetUp() override {
+    CacheServerTest::SetUp();
+    dir_ = fs::temp_directory_path() / ("ragcache-cache-itest-" + random_token().substr(0, 12));
+    fs::create_directories(dir_);
+    bin_ = testing::test_binary_dir() + "/cache_testbin";
+    ASSERT_TRUE(fs::exists(bin_)) << bin_ << " not built";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  static std::string random_hash() { return sha256_hex(random_token()); }
+
+  fs::path dir_;
+  std::string bin_;
+};
+
+TEST_F(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
+  const auto hash = random_hash();
+  const CacheKey key{"", hash, "canonical-" + hash};  // what the helper uses for this hash
+  const auto lease = 1000ms;
+  const auto takeover_compute = 100ms;
+  const auto log = dir_ / "leader.log";
+  testing::Process leader({bin_, "leader", server_->url(), prefix_, hash, std::to_string(lease.count()), "60000"},
+                          log.string());
+
+  std::vector<std::unique_ptr<redis::Client>> clients;
+  std::vector<std::unique_ptr<ExactCache>> caches;
+  std::vector<std::unique_ptr<SingleFlight>> flights;
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(make_client());
+    caches.push_back(std::make_unique<ExactCache>(*clients.back(), ExactCacheOptions{.key_prefix = prefix_}));
+    flights.push_back(std::make_unique<SingleFlight>(
+        *caches.back(), SingleFlightOptions{.lease = lease, .wait_timeout = 20s, .recheck_interval = 200ms}));
+  }
+  std::atomic<int> computes{0};
+  const int n = 50;
+  std::vector<std::optional<Result<FlightResult>>> results(n);
+  std::vector<std::chrono::steady_clock::time_point> finished_at(n);
+  std::chrono::steady_clock::time_point killed_at;
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto computing = co_await wait_line(log, "COMPUTING", 10s);
+    EXPECT_TRUE(computing) << "the helper never became leader";
+    if (!computing) co_return;
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        results[i] = co_await flights[i % 2]->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+          ++computes;
+          co_await sleep_for(takeover_compute);
+          co_return ComputeOutput{"from-takeover"};
+        });
+        finished_at[i] = std::chrono::steady_clock::now();
+      }, asio::detached);
+    }
+    co_await sleep_for(200ms);  // all followers are reading the helper's flight
+    killed_at = std::chrono::steady_clock::now();
+    leader.stop(SIGKILL);
+    for (int i = 0; i < 1000; ++i) {
+      bool all = true;
+      for (auto& r : results) all = all && r.has_value();
+      if (all) break;
+      co_await sleep_for(10ms);
+    }
+  }(), 60s);
+  EXPECT_FALSE(find_line(log, "RESULT")) << "the helper finished before it was killed";
+  EXPECT_EQ(computes.load(), 1) << "helper + exactly one takeover = 2 computes at most";
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(results[i].has_value()) << "waiter " << i << " left hanging";
+    ASSERT_TRUE(results[i]->has_value()) << results[i]->error().message();
+    EXPECT_EQ((*results[i])->value, "from-takeover");
+    // No waiter hangs beyond the lapsed lease + 1 s (+ the takeover's own compute).
+    EXPECT_LE(finished_at[i] - killed_at, lease + 1000ms + takeover_compute);
+  }
+}
+
+TEST_F(MultiProcessTest, PausedHolderPastItsTtlCanNeitherReleaseNorWriteFenced) {
+  const auto hash = random_hash();
+  const CacheKey key{"", hash, "canonical-" + hash};
+  const auto log = dir_ / "holder.log";
+  const auto go = dir_ / "go";
+  testing::Process holder({bin_, "holder", server_->url(), prefix_, hash, "500", go.string()}, log.string());
+  auto client = make_client();
+  LockManager locks(*client, LockOptions{.key_prefix = prefix_});
+  ExactCache cache(*client, ExactCacheOptions{.key_prefix = prefix_, .l1_max_bytes = 0});
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto acquired = co_await wait_line(log, "ACQUIRED ", 10s);
+    EXPECT_TRUE(acquired);
+    if (!acquired) co_return;
+    const auto old_fence = std::stoull(acquired->substr(9));
+    holder.signal(SIGSTOP);  // a GC pause / VM freeze: its lease renewal stops too
+    co_await sleep_for(900ms);
+    auto grant = co_await locks.try_acquire(KeySchema::flight_lock_name(hash), 30000ms);
+    EXPECT_TRUE(grant && *grant) << "the lapsed lock was not free";
+    if (!grant || !*grant) co_return;
+    EXPECT_GT((*grant)->fence(), old_fence);
+    EXPECT_TRUE(co_await cache.store_fenced(key, "new-answer", **grant));
+    holder.signal(SIGCONT);
+    std::ofstream(go.string()) << "go";
+    auto released = co_await wait_line(log, "RELEASE ", 10s);
+    EXPECT_TRUE(released);
+    EXPECT_EQ(find_line(log, "STORE "), std::optional<std::string>("STORE refused"));
+    EXPECT_EQ(released, std::optional<std::string>("RELEASE not_owner"));
+    auto hit = co_await cache.lookup(key);
+    EXPECT_TRUE(hit && *hit && **hit == "new-answer");
+    EXPECT_EQ(command({"GET", (*grant)->key}), (*grant)->value.encode());  // still ours
+  }(), 60s);
+}
+
+TEST_F(MultiProcessTest, JepsenSetWorkloadLosesNoAcknowledgedAdd) {
+  const int processes = 3, tasks = 20;
+  std::vector<testing::Process> workers;
+  for (int p = 0; p < processes; ++p) {
+    workers.emplace_back(std::vector<std::string>{bin_, "setworker", server_->url(), prefix_, "w" + std::to_string(p),
+                                                  std::to_string(tasks)},
+                         (dir_ / ("w" + std::to_string(p) + ".log")).string());
+  }
+  for (auto& w : workers) ASSERT_TRUE(w.wait_exit(90000)) << "a worker did not finish";
+  std::set<std::string> acked;
+  for (int p = 0; p < processes; ++p) {
+    for (auto& line : read_lines(dir_ / ("w" + std::to_string(p) + ".log"))) {
+      if (line.rfind("ACK ", 0) == 0) acked.insert(line.substr(4));
+    }
+  }
+  EXPECT_EQ(acked.size(), static_cast<std::size_t>(processes * tasks));
+  std::string final_value = command({"GET", prefix_ + "jepsen:set"});
+  std::multiset<std::string> present;
+  std::stringstream ss(final_value);
+  for (std::string item; std::getline(ss, item, ',');) present.insert(item);
+  int lost = 0;
+  for (const auto& a : acked) lost += present.count(a) == 0 ? 1 : 0;
+  EXPECT_EQ(lost, 0) << "lost adds; final set: " << final_value;
+  EXPECT_EQ(present.size(), acked.size()) << "duplicates or phantom elements";
+}
+
+}  // namespace
+}  // namespace ragcache::cache

@@ -1,0 +1,13 @@
+-- The leader's last step, atomic: fenced store of the answer, finish (or error) marker on the
+-- flight stream, short expiry of the stream, release of the lock.
+-- KEYS[1] lock:rag:{h}, KEYS[2] rag:exact:...{h}, KEYS[3] rag:flight:{h}
+-- ARGV[1] the leader's full lock value, ARGV[2] 'd' (done) or 'e' (error), ARGV[3] marker payload
+-- (the rest of the answer, or the error text), ARGV[4] entry bytes ('' = store nothing),
+-- ARGV[5] entry ttl ms, ARGV[6] stream linger ms
+-- Returns 1 when finished, 0 when refused (the lock lapsed: a newer leader may be running).
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
+redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 'v', ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
+redis.call('DEL', KEYS[1])
+return 1

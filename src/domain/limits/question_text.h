@@ -1,0 +1,21 @@
+// Normalising a question for the hot ranking, so "What is RAG?" and "  what is rag " count as
+// one question: ASCII letters lower-cased, runs of whitespace collapsed to one space, leading and
+// trailing whitespace and trailing ?!. removed, cut to max_bytes on a UTF-8 character boundary.
+// Non-ASCII text is kept as it is (no Unicode case folding). Pure.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ragcache::limits {
+
+inline constexpr std::size_t kDefaultQuestionBytes = 200;
+
+// May return "" (nothing left): such a question is not recorded.
+std::string normalize_question(std::string_view text, std::size_t max_bytes = kDefaultQuestionBytes);
+
+// The longest prefix of text of at most max_bytes that does not split a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
+}  // namespace ragcache::limits

@@ -1,0 +1,49 @@
+// Limits and defaults of session windows. The config file's [session] table maps onto these one
+// to one; every window limit can also be overridden per append call (AppendLimits).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+namespace ragcache::session {
+
+// Hard caps that no option or per-call override can exceed, so no key grows without bound
+// (a window's list, its meta hash, a user's session index).
+inline constexpr std::size_t kHardMaxMessages = 10'000;
+inline constexpr std::size_t kHardMaxTokens = 10'000'000;
+inline constexpr std::size_t kMaxIdLength = 128;  // session, user and message ids
+inline constexpr std::size_t kHardMaxMessagesPerCall = 1000;
+
+struct SessionOptions {
+  // The window: after every append the oldest messages are dropped while either limit is passed,
+  // always keeping the newest message (20 is what RPUSH + LTRIM -20 -1 would keep).
+  std::size_t max_messages = 20;
+  std::size_t max_tokens = 4000;
+  // Both keys of a session expire after this long without an append or a context update.
+  std::chrono::milliseconds idle_ttl = std::chrono::hours(24);
+  // One message, as stored (compact JSON with its fields); a bigger one is refused, nothing written.
+  std::size_t max_message_bytes = 64 * 1024;
+  // Messages in one append call (never more than kHardMaxMessagesPerCall).
+  std::size_t max_messages_per_call = 16;
+  // resolved_context and summary, each.
+  std::size_t max_context_bytes = 64 * 1024;
+  // user:{uid}:sessions keeps this many most recent sessions of a user.
+  std::size_t max_sessions_per_user = 1000;
+};
+
+// Per-call overrides of the window limits; unset fields take SessionOptions' values.
+struct AppendLimits {
+  std::optional<std::size_t> max_messages;
+  std::optional<std::size_t> max_tokens;
+  std::optional<std::chrono::milliseconds> idle_ttl;
+};
+
+// The limits one append runs with, after the overrides were applied and checked.
+struct WindowLimits {
+  std::size_t max_messages = 20;
+  std::size_t max_tokens = 4000;
+  std::chrono::milliseconds idle_ttl = std::chrono::hours(24);
+};
+
+}  // namespace ragcache::session

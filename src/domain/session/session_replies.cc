@@ -1,0 +1,117 @@
+#include "domain/session/session_replies.h"
+
+#include <charconv>
+
+#include "domain/session/errors.h"
+
+namespace ragcache::session {
+namespace {
+
+Error corrupt(std::string what) { return Error(Errc::corrupt_state, std::move(what)); }
+
+Result<std::vector<std::string>> string_list(const redis::Reply& r) {
+  if (!r.is_array()) return corrupt("expected a list of ids, got " + r.debug_string());
+  std::vector<std::string> out;
+  out.reserve(r.elements.size());
+  for (const auto& e : r.elements) {
+    auto s = e.as_string();
+    if (!s) return corrupt("expected an id, got " + e.debug_string());
+    out.emplace_back(*s);
+  }
+  return out;
+}
+
+Result<std::int64_t> non_negative(const redis::Reply& r, std::string_view what) {
+  auto n = r.as_integer();
+  if (!n || *n < 0) return corrupt(std::string(what) + " is not a count: " + r.debug_string());
+  return *n;
+}
+
+// A meta field that holds a number; nil -> 0.
+Result<std::int64_t> optional_number(const redis::Reply& r, std::string_view what) {
+  if (r.is_nil()) return 0;
+  return non_negative(r, what);
+}
+
+std::optional<std::string> optional_text(const redis::Reply& r) {
+  if (r.is_string()) return r.str;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<AppendResult> parse_append_reply(const redis::Reply& reply) {
+  if (!reply.is_array() || reply.elements.size() != 6) return corrupt("append reply: " + reply.debug_string());
+  const auto& e = reply.elements;
+  AppendResult out;
+  auto count = non_negative(e[0], "count");
+  auto total = non_negative(e[1], "token_total");
+  auto version = non_negative(e[2], "version");
+  if (!count) return count.error();
+  if (!total) return total.error();
+  if (!version) return version.error();
+  out.count = static_cast<std::size_t>(*count);
+  out.token_total = static_cast<std::size_t>(*total);
+  out.version = *version;
+  auto appended = string_list(e[3]);
+  auto duplicates = string_list(e[4]);
+  auto trimmed = string_list(e[5]);
+  if (!appended) return appended.error();
+  if (!duplicates) return duplicates.error();
+  if (!trimmed) return trimmed.error();
+  out.appended = std::move(*appended);
+  out.duplicates = std::move(*duplicates);
+  out.trimmed = std::move(*trimmed);
+  return out;
+}
+
+Result<SessionWindow> parse_read_reply(std::string session_id, const redis::Reply& reply) {
+  if (!reply.is_array() || reply.elements.size() != 2 || !reply.elements[0].is_array() ||
+      !reply.elements[1].is_array() || reply.elements[1].elements.size() != 7) {
+    return corrupt("read reply: " + reply.debug_string());
+  }
+  SessionWindow w;
+  w.session_id = std::move(session_id);
+  for (const auto& raw : reply.elements[0].elements) {
+    auto text = raw.as_string();
+    if (!text) return corrupt("message: " + raw.debug_string());
+    auto m = from_stored_json(*text);
+    if (!m) return m.error();
+    w.messages.push_back(std::move(*m));
+  }
+  const auto& meta = reply.elements[1].elements;
+  auto total = optional_number(meta[0], "token_total");
+  auto created = optional_number(meta[4], "created_ms");
+  auto updated = optional_number(meta[5], "updated_ms");
+  auto version = optional_number(meta[6], "version");
+  if (!total) return total.error();
+  if (!created) return created.error();
+  if (!updated) return updated.error();
+  if (!version) return version.error();
+  w.token_total = static_cast<std::size_t>(*total);
+  w.resolved_context = optional_text(meta[1]);
+  w.summary = optional_text(meta[2]);
+  w.user_id = optional_text(meta[3]);
+  w.created_ms = *created;
+  w.updated_ms = *updated;
+  w.version = *version;
+  return w;
+}
+
+Result<std::vector<UserSession>> parse_user_sessions_reply(const redis::Reply& reply) {
+  if (!reply.is_array() || reply.elements.size() % 2 != 0) return corrupt("user sessions: " + reply.debug_string());
+  std::vector<UserSession> out;
+  for (std::size_t i = 0; i < reply.elements.size(); i += 2) {
+    auto sid = reply.elements[i].as_string();
+    auto score = reply.elements[i + 1].as_string();
+    if (!sid || !score) return corrupt("user sessions: " + reply.debug_string());
+    // Scores come back as decimal text (e.g. "1732665600000"); whole milliseconds were stored.
+    double ms = 0;
+    auto [ptr, ec] = std::from_chars(score->data(), score->data() + score->size(), ms);
+    if (ec != std::errc()) return corrupt("user sessions: score " + std::string(*score));
+    out.push_back({std::string(*sid), static_cast<std::int64_t>(ms)});
+  }
+  return out;
+}
+
+}  // namespace ragcache::session

@@ -1,0 +1,85 @@
+// Session state: multi-turn chat history kept in Redis as an atomic sliding window.
+//
+// A session is two keys with the hash tag {sid} (one cluster slot):
+//   session:{sid}:log   List, the window's messages as compact JSON (message.h), oldest first
+//   session:{sid}:meta  Hash, token_total, count, version, resolved_context, summary, user,
+//                       created_ms / updated_ms, ttl_ms, and `index` (ids + tokens of the window)
+// and, when appends name a user, an index of the user's sessions by last activity:
+//   user:{uid}:sessions Sorted Set, sid -> last activity (Unix ms); trimmed to
+//                       SessionOptions::max_sessions_per_user, stale entries dropped, with a TTL.
+//
+// append() is one round trip: a Lua script (scripts/append.lua) pushes the messages, skips ids
+// already in the window (so a retry after a timeout never duplicates), trims the oldest messages
+// while count > max_messages or tokens > max_tokens (keeping the newest), refreshes the idle TTL of
+// both keys and returns what it did. The user index lives in another slot, so it is updated by
+// separate commands pipelined behind the script, never inside it.
+// read() is one round trip too (scripts/read.lua), and sees one consistent state.
+//
+// Inputs are checked (validation.h) before any Redis call: a bad input is an Error and nothing
+// is written. Redis errors come back as redis::Errc (timeout and connection_lost: the append may
+// or may not have happened; retrying with the same message ids is safe).
+//
+// Thread-safety: const after construction; any number of concurrent calls from any threads.
+// Lifetime: the redis::Client and the TokenCounter must outlive the store and its calls.
+// Cancellation: calls are not cancellable; each completes by the client's command timeout.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "domain/session/message.h"
+#include "domain/session/options.h"
+#include "domain/session/session_replies.h"
+#include "domain/session/session_window.h"
+#include "domain/session/token_counter.h"
+#include "redis/client.h"
+
+namespace ragcache::session {
+
+class SessionStore {
+ public:
+  // client: the state-role Redis (DESIGN.md: AOF, noeviction). counter: counts tokens of messages
+  // that carry no content_tokens. key_prefix: prepended to every key (tests, shared servers).
+  SessionStore(redis::Client& client, SessionOptions options = {},
+               std::shared_ptr<const TokenCounter> counter = estimate_token_counter(), std::string key_prefix = {});
+
+  // Appends messages (1..max_messages_per_call) to session `sid` and trims the window; limits
+  // overrides the window limits for this call. user_id (optional): the session's owner, recorded
+  // on the first append and indexed in user:{uid}:sessions.
+  boost::asio::awaitable<Result<AppendResult>> append(std::string sid, std::vector<Message> messages,
+                                                      AppendLimits limits = {}, std::string user_id = {}) const;
+
+  // The window and its meta; a session that does not exist reads as empty (exists() false).
+  boost::asio::awaitable<Result<SessionWindow>> read(std::string sid) const;
+
+  // Sets the coreference-resolved background of the conversation / the free summary field.
+  // Counts as activity (both keys' idle TTL restarts). Creates the meta if the session is new.
+  boost::asio::awaitable<Result<void>> set_resolved_context(std::string sid, std::string value) const;
+  boost::asio::awaitable<Result<void>> set_summary(std::string sid, std::string value) const;
+
+  // Deletes the session and drops it from its owner's index. True if it existed.
+  boost::asio::awaitable<Result<bool>> remove(std::string sid) const;
+
+  // The user's sessions, most recently active first, at most `limit`.
+  boost::asio::awaitable<Result<std::vector<UserSession>>> list_user_sessions(std::string user_id,
+                                                                             std::size_t limit = 100) const;
+
+  const SessionOptions& options() const { return options_; }
+  const TokenCounter& counter() const { return *counter_; }
+
+ private:
+  std::vector<std::string> keys_of(const std::string& sid) const;  // {log, meta}
+  boost::asio::awaitable<Result<void>> set_field(std::string sid, const char* field, std::string value) const;
+
+  redis::Client& client_;
+  SessionOptions options_;
+  std::shared_ptr<const TokenCounter> counter_;
+  std::string prefix_;
+};
+
+}  // namespace ragcache::session

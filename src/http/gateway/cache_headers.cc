@@ -1,0 +1,70 @@
+#include "http/gateway/cache_headers.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace ragcache::gateway {
+
+std::string_view x_cache_value(CacheResult r) {
+  switch (r) {
+    case CacheResult::hit: return "HIT";
+    case CacheResult::semantic: return "SEMANTIC";
+    case CacheResult::miss: return "MISS";
+    case CacheResult::shared: return "SHARED";
+    case CacheResult::bypass: return "BYPASS";
+  }
+  return "BYPASS";
+}
+
+http::Headers cache_headers(CacheResult r, std::optional<double> similarity, std::string_view detail) {
+  http::Headers h;
+  h.emplace_back("X-Cache", std::string(x_cache_value(r)));
+  // RFC 9211: "ragcache" is the cache's name; hit, or fwd=<why it went forward>.
+  std::string status = "ragcache";
+  switch (r) {
+    case CacheResult::hit: status += "; hit"; break;
+    case CacheResult::semantic: status += "; hit; detail=semantic"; break;
+    case CacheResult::shared: status += "; fwd=miss; collapsed"; break;
+    case CacheResult::miss: status += "; fwd=miss; stored"; break;
+    case CacheResult::bypass: status += "; fwd=bypass"; break;
+  }
+  if (similarity && r == CacheResult::semantic) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", *similarity);
+    h.emplace_back("X-Cache-Similarity", buf);
+  }
+  if (!detail.empty() && r != CacheResult::semantic) {
+    status += "; detail=";
+    status += detail;
+  }
+  h.emplace_back("Cache-Status", std::move(status));
+  return h;
+}
+
+CacheControl parse_cache_control(std::string_view header) {
+  CacheControl cc;
+  std::size_t pos = 0;
+  while (pos <= header.size()) {
+    auto comma = header.find(',', pos);
+    auto token = header.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.remove_prefix(1);
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.remove_suffix(1);
+    std::string lower(token);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "no-cache") cc.no_cache = true;
+    if (lower == "no-store") cc.no_store = true;
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return cc;
+}
+
+std::optional<std::string> parse_namespace(std::string_view header) {
+  if (header.empty() || header.size() > 64) return std::nullopt;
+  for (char c : header) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return std::nullopt;
+  }
+  return std::string(header);
+}
+
+}  // namespace ragcache::gateway

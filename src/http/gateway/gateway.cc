@@ -1,0 +1,317 @@
+#include "http/gateway/gateway.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "base/hash.h"
+#include "http/api_error.h"
+#include "http/gateway/answer.h"
+#include "http/gateway/cache_headers.h"
+#include "http/gateway/chat_request.h"
+#include "http/gateway/errors.h"
+#include "http/gateway/responder.h"
+#include "http/gateway/upstream_chat.h"
+#include "http/standard_routes.h"
+
+namespace ragcache::gateway {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+struct Gateway::Metrics {
+  http::CounterFamily& requests;
+  http::Counter& upstream_calls;
+  http::Counter& tokens_saved;
+  http::Counter& redis_errors;
+  http::HistogramFamily& duration;
+
+  explicit Metrics(http::MetricsRegistry& r)
+      : requests(r.counter("requests_total", "Chat completion requests by cache result", {"cache"})),
+        upstream_calls(r.counter("upstream_calls_total", "Calls made to the upstream model").with({})),
+        tokens_saved(r.counter("upstream_tokens_saved_total",
+                               "Upstream tokens (prompt + completion) not spent thanks to the cache")
+                         .with({})),
+        redis_errors(r.counter("redis_errors_total", "Redis operations that failed (cache bypassed)").with({})),
+        duration(r.histogram("request_duration_seconds", "Chat completion request duration", {"cache"})) {}
+
+  void record(std::string_view cache, Clock::time_point start) {
+    requests.with({std::string(cache)}).inc();
+    duration.with({std::string(cache)}).observe(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+};
+
+namespace {
+
+CacheResult from_role(cache::FlightRole role) {
+  switch (role) {
+    case cache::FlightRole::hit: return CacheResult::hit;
+    case cache::FlightRole::leader: return CacheResult::miss;
+    case cache::FlightRole::shared: return CacheResult::shared;
+    case cache::FlightRole::bypass: return CacheResult::bypass;
+  }
+  return CacheResult::bypass;
+}
+
+bool valid_session_id(std::string_view sid) {
+  if (sid.empty() || sid.size() > 128) return false;
+  for (char c : sid) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+// The leader's work: one upstream call whose events go into the flight. A free coroutine with
+// by-value parameters, because it may outlive the request that started it (other callers wait).
+asio::awaitable<Result<void>> produce_answer(std::shared_ptr<http::UpstreamClient> upstream, json::object body,
+                                             http::Headers headers, http::Counter* calls, cache::ChunkSink& sink) {
+  calls->inc();
+  EventSink events = [&sink](std::string ev) -> asio::awaitable<Result<void>> { co_return co_await sink.push(std::move(ev)); };
+  auto r = co_await stream_chat_upstream(*upstream, std::move(body), events, std::move(headers));
+  if (!r) co_return r.error();
+  if (r->finish_reason == "length") {
+    sink.set_completion(cache::Completion::truncated);
+  } else if (r->finish_reason != "stop") {
+    sink.set_completion(cache::Completion::refused);  // content_filter, tool_calls: not reusable as text
+  }
+  co_return Result<void>();
+}
+
+session::Message session_message_of(const json::object& m) {
+  session::Message out;
+  if (const auto* role = m.if_contains("role"); role && role->is_string()) out.role = std::string(role->as_string());
+  if (const auto* content = m.if_contains("content")) out.content = content_text(*content);
+  if (const auto* name = m.if_contains("name"); name && name->is_string()) out.name = std::string(name->as_string());
+  if (const auto* id = m.if_contains("tool_call_id"); id && id->is_string()) out.tool_call_id = std::string(id->as_string());
+  if (const auto* calls = m.if_contains("tool_calls"); calls && !calls->is_null()) out.tool_calls = *calls;
+  return out;
+}
+
+std::uint64_t total_tokens(const json::value& usage) {
+  const auto* o = usage.if_object();
+  const auto* t = o ? o->if_contains("total_tokens") : nullptr;
+  return t && t->is_number() ? t->to_number<std::uint64_t>() : 0;
+}
+
+std::optional<std::size_t> completion_tokens(const json::value& usage) {
+  const auto* o = usage.if_object();
+  const auto* t = o ? o->if_contains("completion_tokens") : nullptr;
+  if (t && t->is_number()) return t->to_number<std::size_t>();
+  return std::nullopt;
+}
+
+}  // namespace
+
+Gateway::Gateway(GatewayDeps deps, GatewayOptions options)
+    : deps_(std::move(deps)), options_(std::move(options)), metrics_(std::make_unique<Metrics>(*deps_.metrics)) {}
+
+Gateway::~Gateway() = default;
+
+std::string Gateway::tenant_of(const http::Request& req) const {
+  if (options_.shared_tenant) return "shared";
+  std::string_view auth = req.header("Authorization");
+  if (auth.empty()) return "anonymous";
+  // Only a hash of the key is ever used or stored.
+  return sha256_hex(auth).substr(0, 32);
+}
+
+void Gateway::add_routes(http::Router& router) {
+  auto bind = [this](auto method) {
+    return [this, method](http::Request& req, http::ResponseWriter& w) { return (this->*method)(req, w); };
+  };
+  router.post("/v1/chat/completions", bind(&Gateway::chat_completions));
+  router.get("/v1/models", bind(&Gateway::models));
+  router.get("/readyz", bind(&Gateway::readyz));
+  http::add_health_route(router);
+  http::add_metrics_route(router, *deps_.metrics);
+  router.get("/v1/ragcache/sessions/{sid}", bind(&Gateway::session_get));
+  router.post("/v1/ragcache/sessions/{sid}/messages", bind(&Gateway::session_append));
+  router.put("/v1/ragcache/sessions/{sid}/context", bind(&Gateway::session_context));
+  router.del("/v1/ragcache/sessions/{sid}", bind(&Gateway::session_delete));
+  router.post("/v1/ragcache/cache/invalidate", bind(&Gateway::invalidate));
+  router.get("/v1/ragcache/stats", bind(&Gateway::stats));
+}
+
+asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w) {
+  const auto start = Clock::now();
+  auto parsed = parse_chat_request(req.body());
+  if (!parsed) {
+    co_await w.send_error(parsed.error());
+    metrics_->record("ERROR", start);
+    co_return;
+  }
+  ChatRequest cr = std::move(*parsed);
+
+  std::string ns;
+  if (req.has_header("X-Cache-Namespace")) {
+    auto parsed_ns = parse_namespace(req.header("X-Cache-Namespace"));
+    if (!parsed_ns) {
+      co_await w.send_error(http::invalid_request("X-Cache-Namespace must be 1-64 characters of [A-Za-z0-9_.-]",
+                                                  "X-Cache-Namespace"));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+    ns = *parsed_ns;
+  }
+  const CacheControl cc = parse_cache_control(req.header("Cache-Control"));
+
+  // Session mode: the stored window goes before the new messages; both become the key.
+  const std::string sid(req.header("X-Session-Id"));
+  std::vector<session::Message> to_append;
+  if (!sid.empty()) {
+    if (!valid_session_id(sid)) {
+      co_await w.send_error(http::invalid_request("X-Session-Id must be 1-128 characters of [A-Za-z0-9_.:-]", "X-Session-Id"));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+    auto window = co_await deps_.sessions->read(sid);
+    if (!window) {
+      co_await w.send_error(http::service_unavailable("Session store unavailable: " + window.error().message()));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+    json::array effective = window->openai_messages();
+    for (const auto& m : cr.body.at("messages").as_array()) {
+      effective.push_back(m);
+      to_append.push_back(session_message_of(m.as_object()));
+    }
+    cr.messages = key_messages(effective);
+    cr.body["messages"] = std::move(effective);
+  }
+
+  auto key = cache::make_cache_key({ns, tenant_of(req), cr.model, cr.messages, cr.params});
+  if (!key) {
+    co_await w.send_error(http::invalid_request(key.error().message()));
+    metrics_->record("ERROR", start);
+    co_return;
+  }
+
+  http::Headers upstream_headers;
+  if (options_.forward_authorization && req.has_header("Authorization")) {
+    upstream_headers.emplace_back("Authorization", std::string(req.header("Authorization")));
+  }
+
+  AnswerResponder out(w, cr.stream, cr.include_usage, cr.model);
+  bool cacheable = cr.uncacheable_reason.empty() && !cc.no_store;
+  std::string bypass_detail = cc.no_store ? "no-store" : (cr.uncacheable_reason.empty() ? "" : "uncacheable");
+  std::optional<Error> failure;
+  CacheResult result = CacheResult::miss;
+
+  // 1. Exact lookup (L1, then Redis).
+  bool answered = false;
+  if (cacheable && !cc.no_cache) {
+    auto hit = co_await deps_.exact->lookup(*key);
+    if (hit && *hit) {
+      result = CacheResult::hit;
+      co_await out.start(result, cache_headers(result));
+      co_await out.events(**hit);
+      co_await out.finish();
+      answered = true;
+    } else if (!hit) {
+      metrics_->redis_errors.inc();
+      cacheable = false;
+      bypass_detail = "redis-unavailable";
+    }
+  }
+
+  // 2. Generation: shared through the single flight, or direct when it must not be cached.
+  if (!answered) {
+    if (!cacheable || cc.no_cache) {
+      result = cacheable ? CacheResult::miss : CacheResult::bypass;
+      std::string collected;
+      EventSink sink = [&](std::string ev) -> asio::awaitable<Result<void>> {
+        if (!out.started()) co_await out.start(result, cache_headers(result, std::nullopt, bypass_detail));
+        if (cacheable) collected += ev;
+        co_await out.events(ev);
+        co_return Result<void>();
+      };
+      metrics_->upstream_calls.inc();
+      auto r = co_await stream_chat_upstream(*deps_.upstream, cr.body, sink, upstream_headers);
+      if (!r) {
+        failure = r.error();
+      } else if (cacheable) {
+        auto completion = r->finish_reason == "stop"     ? cache::Completion::complete
+                          : r->finish_reason == "length" ? cache::Completion::truncated
+                                                         : cache::Completion::refused;
+        auto stored = co_await deps_.exact->store(*key, collected, completion);
+        if (!stored) metrics_->redis_errors.inc();
+      }
+    } else {
+      std::optional<cache::FlightRole> role;
+      cache::StreamHandlers handlers;
+      handlers.on_start = [&role](cache::FlightRole r) -> asio::awaitable<void> {
+        role = r;
+        co_return;
+      };
+      handlers.on_chunk = [&](std::string_view chunk) -> asio::awaitable<void> {
+        if (!out.started()) {
+          auto r = from_role(role.value_or(cache::FlightRole::leader));
+          co_await out.start(r, cache_headers(r, std::nullopt, r == CacheResult::bypass ? "redis-unavailable" : ""));
+        }
+        co_await out.events(chunk);
+      };
+      cache::StreamCompute produce = [upstream = deps_.upstream, body = cr.body, headers = upstream_headers,
+                                      calls = &metrics_->upstream_calls](cache::ChunkSink& sink) {
+        return produce_answer(upstream, body, headers, calls, sink);
+      };
+      auto r = co_await deps_.flight->get_or_compute_stream(*key, std::move(produce), std::move(handlers));
+      result = from_role(role.value_or(cache::FlightRole::leader));
+      if (!r) failure = r.error();
+    }
+    if (!failure) {
+      if (!out.started()) co_await out.start(result, cache_headers(result, std::nullopt, bypass_detail));
+      co_await out.finish();
+    }
+  }
+
+  if (failure) {
+    spdlog::warn("chat completion failed: {}", failure->message());
+    co_await out.fail(api_error_for(*failure));
+    metrics_->record("ERROR", start);
+    co_return;
+  }
+  result = out.result();
+  if (result == CacheResult::hit || result == CacheResult::semantic || result == CacheResult::shared) {
+    metrics_->tokens_saved.inc(total_tokens(out.answer().usage()));
+  }
+
+  // 3. Session: the new messages and the answer join the window, atomically.
+  if (!sid.empty()) {
+    session::Message answer;
+    answer.role = "assistant";
+    answer.content = out.answer().content();
+    answer.content_tokens = completion_tokens(out.answer().usage());
+    to_append.push_back(std::move(answer));
+    auto appended = co_await deps_.sessions->append(sid, std::move(to_append));
+    if (!appended) spdlog::warn("session {}: append failed: {}", sid, appended.error().message());
+  }
+  metrics_->record(x_cache_value(result), start);
+}
+
+asio::awaitable<void> Gateway::models(http::Request& req, http::ResponseWriter& w) {
+  http::UpstreamRequest up;
+  up.method = boost::beast::http::verb::get;
+  up.endpoint = "/models";
+  if (options_.forward_authorization && req.has_header("Authorization")) {
+    up.headers.emplace_back("Authorization", std::string(req.header("Authorization")));
+  }
+  auto r = co_await deps_.upstream->send(std::move(up));
+  if (!r) {
+    co_await w.send_error(api_error_for(r.error()));
+    co_return;
+  }
+  co_await w.send(http::Response{r->status, "application/json", std::move(r->body), {}});
+}
+
+asio::awaitable<void> Gateway::readyz(http::Request&, http::ResponseWriter& w) {
+  const bool cache_ok = deps_.cache_redis->connected();
+  const bool state_ok = deps_.state_redis->connected();
+  json::object o;
+  o["status"] = cache_ok && state_ok ? "ready" : "not ready";
+  o["cache_redis"] = cache_ok;
+  o["state_redis"] = state_ok;
+  co_await w.send_json(cache_ok && state_ok ? 200 : 503, json::serialize(o));
+}
+
+}  // namespace ragcache::gateway

@@ -1,0 +1,81 @@
+// The OpenAI-compatible caching gateway: the routes of `ragcache serve`.
+//
+// POST /v1/chat/completions runs DESIGN.md's request flow:
+//   validate -> session window (X-Session-Id) -> canonical key -> L1/exact lookup ->
+//   single-flight (one upstream call per key across replicas; followers relay it live) ->
+//   store (TTL + jitter, fenced) -> session append -> metrics.
+// A hit is replayed in whichever form the caller asked for (JSON or SSE): `stream` is
+// presentation, not part of the key.
+//
+// Redis down: the cache is bypassed (X-Cache: BYPASS, counted in ragcache_redis_errors_total)
+// and requests go straight upstream; session requests fail with 503.
+//
+// Thread-safety: handlers run on many io threads at once; everything the Gateway holds is
+// either immutable after construction or thread-safe itself. Lifetime: the dependencies must
+// outlive the Gateway, which must outlive the server that routes to it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+
+#include "domain/cache/exact_cache.h"
+#include "domain/cache/single_flight.h"
+#include "domain/session/session_store.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/response_writer.h"
+#include "http/router.h"
+#include "http/upstream_client.h"
+
+namespace ragcache::gateway {
+
+struct GatewayOptions {
+  // One cache for every caller instead of one per API key (tenant = hash of the key).
+  bool shared_tenant = false;
+  // Send the caller's Authorization header upstream instead of the configured key.
+  bool forward_authorization = false;
+};
+
+struct GatewayDeps {
+  redis::Client* cache_redis = nullptr;  // for /readyz
+  redis::Client* state_redis = nullptr;
+  std::shared_ptr<http::UpstreamClient> upstream;
+  cache::ExactCache* exact = nullptr;
+  cache::SingleFlight* flight = nullptr;
+  session::SessionStore* sessions = nullptr;
+  http::MetricsRegistry* metrics = nullptr;
+};
+
+class Gateway {
+ public:
+  Gateway(GatewayDeps deps, GatewayOptions options);
+  ~Gateway();
+
+  // Registers every route (chat, models, health, readiness, metrics, native API).
+  void add_routes(http::Router& router);
+
+  boost::asio::awaitable<void> chat_completions(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> models(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> readyz(http::Request& req, http::ResponseWriter& w);
+
+  // Native API (/v1/ragcache/...).
+  boost::asio::awaitable<void> session_get(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> session_append(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> session_context(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> session_delete(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> invalidate(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> stats(http::Request& req, http::ResponseWriter& w);
+
+  // The tenant of a request: a hash of its API key (or "shared").
+  std::string tenant_of(const http::Request& req) const;
+
+  struct Metrics;
+
+ private:
+  GatewayDeps deps_;
+  GatewayOptions options_;
+  std::unique_ptr<Metrics> metrics_;
+};
+
+}  // namespace ragcache::gateway

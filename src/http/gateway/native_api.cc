@@ -1,0 +1,178 @@
+// The native REST API under /v1/ragcache/: sessions, cache invalidation, stats.
+// JSON in and out; every error in the OpenAI error shape.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/api_error.h"
+#include "http/gateway/gateway.h"
+
+namespace ragcache::gateway {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// Parses a JSON object body; nullopt (after answering 400) when it is not one.
+asio::awaitable<std::optional<json::object>> json_body(http::Request& req, http::ResponseWriter& w) {
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body(), ec);
+  if (ec || !v.is_object()) {
+    co_await w.send_error(http::invalid_request("Request body must be a JSON object", std::nullopt, "invalid_json"));
+    co_return std::nullopt;
+  }
+  co_return std::move(v.as_object());
+}
+
+http::ApiError store_error(const Error& e) {
+  // Validation problems are the caller's; anything else means the state store is unreachable.
+  if (e.code == ragcache::Errc::invalid_argument || e.code.category().name() == std::string_view("session")) {
+    return http::invalid_request(e.message());
+  }
+  return http::service_unavailable("Session store unavailable: " + e.message());
+}
+
+}  // namespace
+
+asio::awaitable<void> Gateway::session_get(http::Request& req, http::ResponseWriter& w) {
+  auto window = co_await deps_.sessions->read(std::string(req.param("sid")));
+  if (!window) {
+    co_await w.send_error(store_error(window.error()));
+    co_return;
+  }
+  if (!window->exists()) {
+    co_await w.send_error(http::not_found("No session '" + std::string(req.param("sid")) + "'"));
+    co_return;
+  }
+  co_await w.send_json(200, json::serialize(window->to_json()));
+}
+
+asio::awaitable<void> Gateway::session_append(http::Request& req, http::ResponseWriter& w) {
+  auto body = co_await json_body(req, w);
+  if (!body) co_return;
+  const auto* messages = body->if_contains("messages");
+  if (!messages || !messages->is_array() || messages->as_array().empty()) {
+    co_await w.send_error(http::invalid_request("'messages' must be a non-empty array", "messages"));
+    co_return;
+  }
+  std::vector<session::Message> to_append;
+  for (std::size_t i = 0; i < messages->as_array().size(); ++i) {
+    const auto* m = messages->as_array()[i].if_object();
+    const auto* role = m ? m->if_contains("role") : nullptr;
+    const auto* content = m ? m->if_contains("content") : nullptr;
+    const std::string where = "messages[" + std::to_string(i) + "]";
+    if (!role || !role->is_string() || !content || !content->is_string()) {
+      co_await w.send_error(http::invalid_request(where + " needs string 'role' and 'content'", where));
+      co_return;
+    }
+    session::Message msg;
+    msg.role = std::string(role->as_string());
+    msg.content = std::string(content->as_string());
+    if (const auto* id = m->if_contains("id"); id && id->is_string()) msg.id = std::string(id->as_string());
+    if (const auto* name = m->if_contains("name"); name && name->is_string()) msg.name = std::string(name->as_string());
+    if (const auto* t = m->if_contains("tokens"); t && t->is_number()) msg.content_tokens = t->to_number<std::size_t>();
+    to_append.push_back(std::move(msg));
+  }
+  auto r = co_await deps_.sessions->append(std::string(req.param("sid")), std::move(to_append));
+  if (!r) {
+    co_await w.send_error(store_error(r.error()));
+    co_return;
+  }
+  auto window = co_await deps_.sessions->read(std::string(req.param("sid")));
+  if (!window) {
+    co_await w.send_error(store_error(window.error()));
+    co_return;
+  }
+  co_await w.send_json(200, json::serialize(window->to_json()));
+}
+
+asio::awaitable<void> Gateway::session_context(http::Request& req, http::ResponseWriter& w) {
+  auto body = co_await json_body(req, w);
+  if (!body) co_return;
+  const auto* ctx = body->if_contains("resolved_context");
+  if (!ctx || !ctx->is_string()) {
+    co_await w.send_error(http::invalid_request("'resolved_context' must be a string", "resolved_context"));
+    co_return;
+  }
+  auto r = co_await deps_.sessions->set_resolved_context(std::string(req.param("sid")), std::string(ctx->as_string()));
+  if (!r) {
+    co_await w.send_error(store_error(r.error()));
+    co_return;
+  }
+  co_await w.send_json(200, R"({"status":"ok"})");
+}
+
+asio::awaitable<void> Gateway::session_delete(http::Request& req, http::ResponseWriter& w) {
+  auto r = co_await deps_.sessions->remove(std::string(req.param("sid")));
+  if (!r) {
+    co_await w.send_error(store_error(r.error()));
+    co_return;
+  }
+  json::object o;
+  o["deleted"] = *r;
+  co_await w.send_json(200, json::serialize(o));
+}
+
+asio::awaitable<void> Gateway::invalidate(http::Request& req, http::ResponseWriter& w) {
+  auto body = co_await json_body(req, w);
+  if (!body) co_return;
+  std::string ns;
+  if (const auto* n = body->if_contains("namespace"); n && n->is_string()) ns = std::string(n->as_string());
+  if (const auto* key = body->if_contains("key"); key && key->is_string()) {
+    // The 64-hex hash, or a whole key name ending in {hash}.
+    std::string k(key->as_string());
+    if (auto open = k.rfind('{'), close = k.rfind('}'); open != std::string::npos && close > open) {
+      k = k.substr(open + 1, close - open - 1);
+    }
+    if (k.size() != 64 || k.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      co_await w.send_error(http::invalid_request("'key' must be the 64-hex-digit cache key or a rag:exact:{...} name", "key"));
+      co_return;
+    }
+    cache::CacheKey ck{ns, k, {}};
+    auto r = co_await deps_.exact->invalidate(ck);
+    if (!r) {
+      co_await w.send_error(http::service_unavailable("Cache unavailable: " + r.error().message()));
+      co_return;
+    }
+    json::object o;
+    o["invalidated"] = *r ? 1 : 0;
+    co_await w.send_json(200, json::serialize(o));
+    co_return;
+  }
+  if (body->if_contains("namespace")) {
+    auto r = co_await deps_.exact->invalidate_namespace(ns);
+    if (!r) {
+      co_await w.send_error(http::service_unavailable("Cache unavailable: " + r.error().message()));
+      co_return;
+    }
+    json::object o;
+    o["invalidated"] = *r;
+    co_await w.send_json(200, json::serialize(o));
+    co_return;
+  }
+  co_await w.send_error(http::invalid_request("Give one of 'key', 'namespace' or 'doc_id'"));
+}
+
+asio::awaitable<void> Gateway::stats(http::Request&, http::ResponseWriter& w) {
+  const auto& c = deps_.exact->stats();
+  const auto& f = deps_.flight->stats();
+  json::object exact;
+  exact["l1_hits"] = c.l1_hits.load();
+  exact["hits"] = c.hits.load();
+  exact["misses"] = c.misses.load();
+  exact["stores"] = c.stores.load();
+  exact["too_large"] = c.too_large.load();
+  exact["invalidated"] = c.invalidated.load();
+  json::object flight;
+  flight["computes"] = f.computes.load();
+  flight["led"] = f.led.load();
+  flight["followed"] = f.followed.load();
+  flight["takeovers"] = f.takeovers.load();
+  flight["bypassed"] = f.bypassed.load();
+  json::object o;
+  o["exact"] = std::move(exact);
+  o["single_flight"] = std::move(flight);
+  co_await w.send_json(200, json::serialize(o));
+}
+
+}  // namespace ragcache::gateway

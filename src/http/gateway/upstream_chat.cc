@@ -1,0 +1,91 @@
+#include "http/gateway/upstream_chat.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/gateway/answer.h"
+#include "http/gateway/errors.h"
+#include "http/sse_parser.h"
+
+namespace ragcache::gateway {
+namespace json = boost::json;
+
+Result<std::string> ChunkTranslator::translate(std::string_view chunk_json) {
+  boost::system::error_code ec;
+  json::value v = json::parse(chunk_json, ec);
+  if (ec || !v.is_object()) return Error(Errc::upstream_protocol, "chunk is not a JSON object");
+  const auto& o = v.as_object();
+  if (const auto* err = o.if_contains("error")) return upstream_status_error(502, json::serialize(*err));
+  if (const auto* m = o.if_contains("model"); m && m->is_string()) model_ = std::string(m->as_string());
+  if (const auto* u = o.if_contains("usage"); u && !u->is_null()) usage_ = *u;
+  std::string events;
+  if (const auto* choices = o.if_contains("choices"); choices && choices->is_array()) {
+    for (const auto& c : choices->as_array()) {
+      const auto* co = c.if_object();
+      if (!co) continue;
+      if (const auto* idx = co->if_contains("index"); idx && idx->is_int64() && idx->as_int64() != 0) continue;
+      if (const auto* delta = co->if_contains("delta"); delta && delta->is_object()) {
+        if (const auto* content = delta->as_object().if_contains("content"); content && content->is_string()) {
+          if (!content->as_string().empty()) events += content_event(content->as_string());
+        }
+      }
+      if (const auto* fr = co->if_contains("finish_reason"); fr && fr->is_string()) {
+        finish_reason_ = std::string(fr->as_string());
+      }
+    }
+  }
+  return events;
+}
+
+std::string ChunkTranslator::finish() const { return finish_event(finish_reason_, model_, usage_); }
+
+boost::asio::awaitable<Result<UpstreamChatResult>> stream_chat_upstream(http::UpstreamClient& upstream,
+                                                                        json::object body, const EventSink& sink,
+                                                                        http::Headers extra_headers) {
+  body["stream"] = true;
+  json::object stream_options;
+  stream_options["include_usage"] = true;
+  body["stream_options"] = std::move(stream_options);
+  http::UpstreamRequest request;
+  request.endpoint = "/chat/completions";
+  request.body = json::serialize(body);
+  request.headers = std::move(extra_headers);
+  request.headers.emplace_back("Accept", "text/event-stream");
+  auto opened = co_await upstream.open_stream(std::move(request));
+  if (!opened) co_return opened.error();
+  http::UpstreamStream stream = std::move(*opened);
+  if (stream.status() < 200 || stream.status() >= 300) {
+    auto rest = co_await stream.read_all(1 << 20);
+    co_return upstream_status_error(stream.status(), rest ? *rest : std::string());
+  }
+  http::SseParser parser;
+  ChunkTranslator translator;
+  std::vector<http::SseEvent> events;
+  bool done = false;
+  while (!done) {
+    auto piece = co_await stream.next();
+    if (!piece) co_return piece.error();
+    if (!*piece) break;
+    events.clear();
+    if (!parser.feed(**piece, events)) co_return Error(Errc::upstream_protocol, "upstream SSE event too large");
+    for (const auto& ev : events) {
+      if (ev.data == "[DONE]") {
+        done = true;
+        break;
+      }
+      if (ev.data.empty()) continue;
+      auto out = translator.translate(ev.data);
+      if (!out) co_return out.error();
+      if (!out->empty()) {
+        auto pushed = co_await sink(std::move(*out));
+        if (!pushed) co_return pushed.error();
+      }
+    }
+  }
+  if (!translator.saw_finish()) co_return Error(Errc::upstream_protocol, "upstream stream ended without a finish_reason");
+  auto pushed = co_await sink(translator.finish());
+  if (!pushed) co_return pushed.error();
+  co_return UpstreamChatResult{translator.finish_reason()};
+}
+
+}  // namespace ragcache::gateway

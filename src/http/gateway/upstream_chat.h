@@ -1,0 +1,50 @@
+// The one place the gateway calls the model: POST /chat/completions with streaming forced on
+// (stream_options.include_usage too), each SSE chunk turned into answer events (answer.h).
+//
+// Streaming upstream is used for every request, streaming or not: the events then feed the
+// single-flight stream, so callers of both kinds share one generation and followers see it live.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <functional>
+#include <string>
+
+#include "base/error.h"
+#include "http/upstream_client.h"
+
+namespace ragcache::gateway {
+
+// Receives each event line; an error return stops the call (e.g. the flight lost its lock).
+using EventSink = std::function<boost::asio::awaitable<Result<void>>(std::string event)>;
+
+struct UpstreamChatResult {
+  std::string finish_reason;  // "stop", "length", "content_filter", "tool_calls", ...
+};
+
+// Errors: an upstream error status -> upstream_status_error (status and body kept); transport
+// errors as the UpstreamClient reports them; a stream without a finish -> Errc::upstream_protocol.
+// Cancel-safe: cancelling aborts the upstream request.
+boost::asio::awaitable<Result<UpstreamChatResult>> stream_chat_upstream(http::UpstreamClient& upstream,
+                                                                        boost::json::object body,
+                                                                        const EventSink& sink,
+                                                                        http::Headers extra_headers = {});
+
+// Turns one OpenAI chat.completion.chunk (the JSON of an SSE data line) into events; tracks the
+// finish reason, usage and model across calls. Pure; unit-tested.
+class ChunkTranslator {
+ public:
+  // Events produced by this chunk (possibly none). A chunk holding {"error":...} -> error.
+  Result<std::string> translate(std::string_view chunk_json);
+  // The closing event, once the stream ended.
+  std::string finish() const;
+  bool saw_finish() const { return !finish_reason_.empty(); }
+  const std::string& finish_reason() const { return finish_reason_; }
+
+ private:
+  std::string finish_reason_;
+  std::string model_;
+  boost::json::value usage_;
+};
+
+}  // namespace ragcache::gateway

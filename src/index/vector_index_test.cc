@@ -1,0 +1,268 @@
+#include "index/vector_index.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "index/exact_search.h"
+
+namespace ragcache::index {
+namespace {
+
+using namespace std::chrono_literals;
+
+Vector random_unit(std::mt19937& rng, std::size_t dim) {
+  std::normal_distribution<float> normal;
+  Vector v(dim);
+  for (float& x : v) x = normal(rng);
+  return normalised_copy(v, dim).value();
+}
+
+std::unique_ptr<VectorIndex> make_index(std::size_t dim, std::size_t capacity, std::size_t initial = 16) {
+  VectorIndexOptions opts;
+  opts.dimension = dim;
+  opts.capacity = capacity;
+  opts.initial_slots = initial;
+  return VectorIndex::create(opts).value();
+}
+
+std::vector<Match> top(const VectorIndex& index, const Vector& q, std::size_t k = 1,
+                       Clock::time_point now = Clock::now()) {
+  SearchRequest req;
+  req.k = k;
+  req.now = now;
+  return index.search(q, req).value();
+}
+
+TEST(VectorIndex, RejectsBadOptions) {
+  VectorIndexOptions opts;
+  opts.dimension = 0;
+  EXPECT_FALSE(VectorIndex::create(opts));
+  opts.dimension = 8;
+  opts.capacity = 0;
+  EXPECT_FALSE(VectorIndex::create(opts));
+  opts.capacity = 10;
+  opts.m = 1;
+  EXPECT_FALSE(VectorIndex::create(opts));
+}
+
+TEST(VectorIndex, FindsInsertedVectorWithCosineOne) {
+  std::mt19937 rng(1);
+  auto index = make_index(16, 100);
+  std::vector<Vector> vs;
+  for (EntryId id = 0; id < 50; ++id) {
+    vs.push_back(random_unit(rng, 16));
+    ASSERT_TRUE(index->upsert(id, vs.back()));
+  }
+  EXPECT_EQ(index->size(), 50u);
+  for (EntryId id = 0; id < 50; ++id) {
+    auto m = top(*index, vs[id]);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].id, id);
+    EXPECT_NEAR(m[0].similarity, 1.0f, 1e-4);
+  }
+}
+
+TEST(VectorIndex, NormalisesInputSoScaleDoesNotMatter) {
+  auto index = make_index(3, 10);
+  ASSERT_TRUE(index->upsert(7, Vector{10.0f, 0.0f, 0.0f}));
+  ASSERT_TRUE(index->upsert(8, Vector{0.0f, 3.0f, 0.0f}));
+  auto m = top(*index, Vector{0.5f, 0.5f, 0.0f}, 2);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_NEAR(m[0].similarity, std::sqrt(0.5f), 1e-4);
+  EXPECT_NEAR(m[1].similarity, std::sqrt(0.5f), 1e-4);
+}
+
+TEST(VectorIndex, RejectsBadVectorsWithClearErrors) {
+  auto index = make_index(4, 10);
+  auto wrong_dim = index->upsert(1, Vector{1.0f, 2.0f});
+  ASSERT_FALSE(wrong_dim);
+  EXPECT_EQ(wrong_dim.error().code, make_error_code(Errc::invalid_argument));
+  EXPECT_NE(wrong_dim.error().detail.find("dimensions"), std::string::npos);
+  EXPECT_FALSE(index->upsert(1, Vector{0, 0, 0, 0}));
+  EXPECT_FALSE(index->upsert(1, Vector{1, std::numeric_limits<float>::quiet_NaN(), 0, 0}));
+  EXPECT_FALSE(index->upsert(1, Vector{1, std::numeric_limits<float>::infinity(), 0, 0}));
+  EXPECT_FALSE(index->search(Vector{1.0f}, SearchRequest{}));
+  EXPECT_EQ(index->size(), 0u);
+}
+
+TEST(VectorIndex, EmptyIndexSearchIsAMiss) {
+  auto index = make_index(4, 10);
+  EXPECT_TRUE(top(*index, Vector{1, 0, 0, 0}).empty());
+}
+
+TEST(VectorIndex, MinSimilarityFiltersMatches) {
+  auto index = make_index(2, 10);
+  ASSERT_TRUE(index->upsert(1, Vector{1, 0}));
+  ASSERT_TRUE(index->upsert(2, Vector{0, 1}));
+  SearchRequest req;
+  req.k = 5;
+  req.min_similarity = 0.9f;
+  auto m = index->search(Vector{1, 0.1f}, req).value();
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].id, 1u);
+}
+
+TEST(VectorIndex, DeletedEntryIsNeverReturned) {
+  std::mt19937 rng(2);
+  auto index = make_index(8, 100);
+  const Vector a = random_unit(rng, 8), b = random_unit(rng, 8);
+  ASSERT_TRUE(index->upsert(1, a));
+  ASSERT_TRUE(index->upsert(2, b));
+  EXPECT_TRUE(index->remove(1));
+  EXPECT_FALSE(index->remove(1));
+  EXPECT_FALSE(index->contains(1));
+  EXPECT_EQ(index->size(), 1u);
+  for (const auto& m : top(*index, a, 10)) EXPECT_NE(m.id, 1u);
+  // Removing the last entry leaves an index that misses cleanly and accepts inserts again.
+  EXPECT_TRUE(index->remove(2));
+  EXPECT_TRUE(top(*index, a).empty());
+  ASSERT_TRUE(index->upsert(3, a));
+  auto m = top(*index, a);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].id, 3u);
+}
+
+TEST(VectorIndex, UpsertReplacesTheVectorOfAnId) {
+  auto index = make_index(2, 10);
+  ASSERT_TRUE(index->upsert(1, Vector{1, 0}));
+  ASSERT_TRUE(index->upsert(2, Vector{0.6f, 0.8f}));
+  ASSERT_TRUE(index->upsert(1, Vector{0, 1}));
+  EXPECT_EQ(index->size(), 2u);
+  auto m = top(*index, Vector{0, 1}, 2);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].id, 1u);
+  EXPECT_NEAR(m[0].similarity, 1.0f, 1e-5);
+}
+
+TEST(VectorIndex, CapacityEvictsLeastRecentlyHit) {
+  auto index = make_index(2, 3, 1);
+  ASSERT_TRUE(index->upsert(1, Vector{1, 0}));
+  ASSERT_TRUE(index->upsert(2, Vector{0, 1}));
+  ASSERT_TRUE(index->upsert(3, Vector{1, 1}));
+  index->touch(1);  // 2 is now the least recently hit
+  auto evicted = index->upsert(4, Vector{1, -1});
+  ASSERT_TRUE(evicted);
+  EXPECT_EQ(*evicted, std::vector<EntryId>{2});
+  EXPECT_TRUE(index->contains(1));
+  EXPECT_FALSE(index->contains(2));
+  EXPECT_EQ(index->size(), 3u);
+  evicted = index->upsert(5, Vector{-1, 0});
+  ASSERT_TRUE(evicted);
+  EXPECT_EQ(*evicted, std::vector<EntryId>{3});
+  for (const auto& m : top(*index, Vector{0, 1}, 5)) {
+    EXPECT_NE(m.id, 2u);
+    EXPECT_NE(m.id, 3u);
+  }
+}
+
+TEST(VectorIndex, SlotsAreReusedSoMemoryStaysBounded) {
+  std::mt19937 rng(3);
+  auto index = make_index(8, 64, 8);
+  for (EntryId id = 0; id < 1000; ++id) ASSERT_TRUE(index->upsert(id, random_unit(rng, 8)));
+  EXPECT_EQ(index->size(), 64u);
+  EXPECT_LE(index->slot_count(), 64u);
+  // The 64 newest survive and are all findable.
+  for (EntryId id = 1000 - 64; id < 1000; ++id) EXPECT_TRUE(index->contains(id));
+}
+
+TEST(VectorIndex, ExpiredEntriesAreSkippedThenRemoved) {
+  auto index = make_index(2, 10);
+  const auto t0 = Clock::now();
+  ASSERT_TRUE(index->upsert(1, Vector{1, 0}, t0 + 10s));
+  ASSERT_TRUE(index->upsert(2, Vector{0.9f, 0.1f}, t0 + 100s));
+  ASSERT_TRUE(index->upsert(3, Vector{0.8f, 0.2f}));  // never expires
+  EXPECT_EQ(top(*index, Vector{1, 0}, 1, t0)[0].id, 1u);
+  EXPECT_EQ(top(*index, Vector{1, 0}, 1, t0 + 10s)[0].id, 2u);  // expiry is inclusive
+  EXPECT_EQ(top(*index, Vector{1, 0}, 1, t0 + 1000s)[0].id, 3u);
+
+  EXPECT_EQ(index->remove_expired(t0 + 50s), std::vector<EntryId>{1});
+  EXPECT_EQ(index->size(), 2u);
+  // A replaced entry's old expiry no longer applies.
+  ASSERT_TRUE(index->upsert(2, Vector{0.9f, 0.1f}));
+  EXPECT_TRUE(index->remove_expired(t0 + 1000s).empty());
+  EXPECT_EQ(index->size(), 2u);
+}
+
+// Recall of the HNSW graph against exact search, also after heavy churn (deletes + slot reuse).
+TEST(VectorIndex, RecallAgainstBruteForce) {
+  constexpr std::size_t kDim = 24, kCount = 1500, kQueries = 200;
+  std::mt19937 rng(4);
+  auto index = make_index(kDim, kCount, 64);
+  std::vector<Vector> live(kCount);
+  for (EntryId id = 0; id < kCount; ++id) {
+    live[id] = random_unit(rng, kDim);
+    ASSERT_TRUE(index->upsert(id, live[id]));
+  }
+  // Churn: replace a third of the entries by new ids with new vectors (reuses hidden slots).
+  std::vector<EntryId> ids(kCount);
+  for (EntryId id = 0; id < kCount; ++id) ids[id] = id;
+  for (EntryId id = 0; id < kCount; id += 3) {
+    ASSERT_TRUE(index->remove(id));
+    ids[id] = id + kCount;
+    live[id] = random_unit(rng, kDim);
+    ASSERT_TRUE(index->upsert(ids[id], live[id]));
+  }
+  std::vector<float> rows;
+  for (const auto& v : live) rows.insert(rows.end(), v.begin(), v.end());
+
+  std::size_t hits = 0;
+  for (std::size_t q = 0; q < kQueries; ++q) {
+    const Vector query = random_unit(rng, kDim);
+    const auto exact = exact_search(rows, ids, kDim, query, 1);
+    const auto approx = top(*index, query);
+    ASSERT_EQ(approx.size(), 1u);
+    if (approx[0].id == exact[0].id) ++hits;
+  }
+  EXPECT_GE(static_cast<double>(hits) / kQueries, 0.97);
+}
+
+// Readers, writers and hits from several threads at once: no crash, and every match names an
+// id that was inserted (run under TSan too).
+TEST(VectorIndex, ConcurrentSearchInsertRemoveTouch) {
+  constexpr std::size_t kDim = 16;
+  auto index = make_index(kDim, 500, 8);
+  std::atomic<bool> bad{false};
+  std::atomic<EntryId> max_id{0};
+  auto writer = [&](EntryId base) {
+    std::mt19937 rng(static_cast<unsigned>(base));
+    for (EntryId i = 0; i < 800; ++i) {
+      const EntryId id = base + i;
+      EntryId seen = max_id.load();
+      while (seen < id && !max_id.compare_exchange_weak(seen, id)) {}
+      if (!index->upsert(id, random_unit(rng, kDim))) bad = true;
+      if (i % 3 == 0) index->remove(base + i / 2);
+    }
+  };
+  auto reader = [&](unsigned seed) {
+    std::mt19937 rng(seed);
+    for (int i = 0; i < 1500; ++i) {
+      auto r = index->search(random_unit(rng, kDim), SearchRequest{.k = 3});
+      if (!r) {
+        bad = true;
+        continue;
+      }
+      for (const auto& m : *r) {
+        if (m.id > max_id.load() + 1) bad = true;
+        index->touch(m.id);
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(writer, 0);
+  threads.emplace_back(writer, 1'000'000);
+  threads.emplace_back(reader, 7u);
+  threads.emplace_back(reader, 8u);
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(bad.load());
+  EXPECT_LE(index->size(), 500u);
+  EXPECT_LE(index->slot_count(), 500u);
+}
+
+}  // namespace
+}  // namespace ragcache::index

@@ -1,0 +1,20 @@
+// Small vector helpers shared by the index and its tests/benchmarks: cosine similarity on
+// L2-normalised vectors is a plain dot product, so everything here keeps vectors normalised.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "base/error.h"
+
+namespace ragcache::index {
+
+using Vector = std::vector<float>;
+
+float dot(std::span<const float> a, std::span<const float> b);
+
+// A unit-length copy of `v`. Errors (invalid_argument) on a wrong dimension, a NaN/Inf
+// component or an all-zero vector: none of those has a direction to compare.
+Result<Vector> normalised_copy(std::span<const float> v, std::size_t expected_dimension);
+
+}  // namespace ragcache::index
