@@ -1,6 +1,6 @@
 // cache_bench: measurements for bench/cache/run.sh, printed as one JSON object per line.
 //
-//   cache_bench wakeup <redis url> [rounds] [followers]
+//   cache_bench wakeup <redis url> [rounds=300] [followers=16] [baseline rounds=100]
 //     Follower wake-up latency after the leader finishes (time from the end of the leader's
 //     compute to the moment each follower has the answer), p50/p99, for
 //       - ragcache SingleFlight: followers on 4 replicas (own clients) woken by the flight stream;
@@ -9,7 +9,7 @@
 //         sleep=0.1) style).
 //     The leader's compute lasts a random 60..160 ms and followers arrive over its first 50 ms,
 //     so every follower waits and the baseline's retry phase is random.
-//   cache_bench locks <redis url> [seconds] [concurrency]
+//   cache_bench locks <redis url> [seconds=5] [concurrency=50] [connections=1]
 //     Lock acquire+release pairs/s on distinct keys with `concurrency` callers on one client
 //     (pipelined over its connections), to compare with bench/cache/redlock_bench.cjs.
 #include <algorithm>
@@ -58,7 +58,7 @@ struct Replica {
   std::unique_ptr<SingleFlight> flight;
 };
 
-asio::awaitable<void> wakeup(std::string url, int rounds, int followers) {
+asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int baseline_rounds) {
   auto ex = co_await asio::this_coro::executor;
   const std::string prefix = "bench" + random_token().substr(0, 8) + ":";
   std::vector<Replica> replicas;
@@ -97,8 +97,11 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers) {
     for (int i = 0; i < followers; ++i) {
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
         co_await sleep_for(milliseconds(random_between(0, 50)));  // followers arrive over time
-        co_await replicas[1 + i % 3].flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
-          co_return ComputeOutput{"follower computed"};
+        // A follower leads only if scheduling delayed the leader; it then plays the leader's part.
+        co_await replicas[1 + i % 3].flight->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+          co_await sleep_for(compute_ms);
+          computed_at = Clock::now();
+          co_return ComputeOutput{std::string(2000, 'a')};
         });
         got[i] = Clock::now();
         ++done;
@@ -111,8 +114,7 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers) {
 
   // ---- baseline: lock with blocking_timeout, sleep 100 ms between tries, re-read the cache ----
   std::vector<double> base;
-  auto& c = *replicas[0].client;
-  for (int round = 0; round < rounds; ++round) {
+  for (int round = 0; round < baseline_rounds; ++round) {
     const std::string lock = prefix + "baseline:lock:" + std::to_string(round);
     const std::string value_key = prefix + "baseline:value:" + std::to_string(round);
     Clock::time_point computed_at{};
@@ -152,8 +154,7 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers) {
     while (done < followers + 1) co_await sleep_for(milliseconds(1));
     for (auto t : got) base.push_back(us(t - computed_at));
   }
-  (void)c;
-  print_latencies("baseline_sleep_100ms_retry", base, rounds, followers);
+  print_latencies("baseline_sleep_100ms_retry", base, baseline_rounds, followers);
 }
 
 asio::awaitable<void> locks(std::string url, int seconds, int concurrency, std::size_t pool_size) {
@@ -210,8 +211,9 @@ int main(int argc, char** argv) {
   }
   asio::io_context io(1);
   asio::awaitable<void> job = args[0] == "wakeup"
-                                  ? wakeup(args[1], args.size() > 2 ? std::stoi(args[2]) : 100,
-                                           args.size() > 3 ? std::stoi(args[3]) : 16)
+                                  ? wakeup(args[1], args.size() > 2 ? std::stoi(args[2]) : 300,
+                                           args.size() > 3 ? std::stoi(args[3]) : 16,
+                                           args.size() > 4 ? std::stoi(args[4]) : 100)
                                   : locks(args[1], args.size() > 2 ? std::stoi(args[2]) : 5,
                                           args.size() > 3 ? std::stoi(args[3]) : 50,
                                           args.size() > 4 ? std::stoul(args[4]) : 1);

@@ -16,7 +16,7 @@ trap 'rm -rf "$WORK"' EXIT
 echo "== npm tiktoken (WASM), encode_ordinary, $LINES texts"
 node "$ROOT/bench/tokens/tiktoken_bench.cjs" "$WORK/corpus.hex" 3 | tee "$WORK/node.jsonl"
 echo "== ragcache tokens, $LINES texts"
-RAGCACHE_BENCH_CORPUS_LINES="$LINES" taskset -c 0 "$BUILD/bench/tokens/tokens_bench" \
+RAGCACHE_BENCH_CORPUS_LINES="$LINES" "$BUILD/bench/tokens/tokens_bench" \
   --benchmark_min_time=2 --benchmark_format=json --benchmark_out="$WORK/cc.json" \
   --benchmark_out_format=json >/dev/null 2>"$WORK/cc.err" || { cat "$WORK/cc.err"; exit 1; }
 

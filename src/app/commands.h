@@ -15,5 +15,7 @@ void add_session_command(CLI::App& app);
 void add_eval_semantic_command(CLI::App& app);
 void add_mock_llm_command(CLI::App& app);
 void add_tokens_command(CLI::App& app);
+void add_hot_command(CLI::App& app);
+void add_docs_command(CLI::App& app);
 
 }  // namespace ragcache::app

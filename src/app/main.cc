@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   ragcache::app::add_eval_semantic_command(app);
   ragcache::app::add_mock_llm_command(app);
   ragcache::app::add_tokens_command(app);
+  ragcache::app::add_hot_command(app);
+  ragcache::app::add_docs_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

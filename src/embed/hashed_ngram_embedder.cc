@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <unordered_map>
 
 namespace ragcache::embed {
@@ -42,8 +43,40 @@ Result<std::unique_ptr<HashedNgramEmbedder>> HashedNgramEmbedder::create(const H
   return std::unique_ptr<HashedNgramEmbedder>(new HashedNgramEmbedder(options));
 }
 
+namespace {
+
+// Every setting that changes vectors, as text: equal strings, comparable vectors.
+std::string settings_fingerprint(const HashedNgramOptions& o) {
+  const auto& w = o.weights;
+  std::string s;
+  for (float v : {o.word_share, o.phrase_share, o.chars_share, o.pairs_share, w.content_word, w.short_word,
+                  w.stop_word, w.question_word, w.number, w.alphanumeric, w.negation, w.symbol, w.cjk_char,
+                  w.cjk_stop_char, w.cjk_bigram, w.relation}) {
+    s += std::to_string(v);
+    s += ',';
+  }
+  s += std::to_string(w.pair_window);
+  return s;
+}
+
+std::string make_model_id(const HashedNgramOptions& options) {
+  std::string id = "ragcache-hashed-ngram-v1-" + std::to_string(options.dimension);
+  HashedNgramOptions defaults;
+  defaults.dimension = options.dimension;
+  const std::string mine = settings_fingerprint(options);
+  if (mine != settings_fingerprint(defaults)) {
+    // Non-default weights: a distinct model, so its vectors never meet the default's.
+    char suffix[20];
+    std::snprintf(suffix, sizeof suffix, "-%08llx", static_cast<unsigned long long>(hash_key(mine) >> 32));
+    id += suffix;
+  }
+  return id;
+}
+
+}  // namespace
+
 HashedNgramEmbedder::HashedNgramEmbedder(const HashedNgramOptions& options)
-    : options_(options), model_id_("ragcache-hashed-ngram-v1-" + std::to_string(options.dimension)) {}
+    : options_(options), model_id_(make_model_id(options)) {}
 
 Vector HashedNgramEmbedder::embed_text(std::string_view text) const {
   const std::size_t dim = options_.dimension;

@@ -44,6 +44,11 @@ TEST_F(HashedNgramEmbedderTest, DimensionIsConfigurableAndNamedInModelId) {
   EXPECT_EQ(e->embed_text("hello").size(), 1024u);
   EXPECT_NE(e->model_id(), embedder_->model_id());
   EXPECT_NE(e->model_id().find("1024"), std::string_view::npos);
+  EXPECT_EQ(embedder_->model_id(), "ragcache-hashed-ngram-v1-384");
+  // Other weights make other vectors: another model id.
+  HashedNgramOptions reweighted;
+  reweighted.weights.number = 3.0f;
+  EXPECT_NE(HashedNgramEmbedder::create(reweighted).value()->model_id(), embedder_->model_id());
 }
 
 TEST_F(HashedNgramEmbedderTest, RejectsBadOptions) {

@@ -2,16 +2,17 @@
 // kept apart from the hashing so what the embedder "sees" can be read and unit-tested.
 //
 // Four families, each later normalised to a fixed share of the vector (so the cosine of two
-// texts is a weighted mean of three per-family cosines):
+// texts is a weighted mean of four per-family cosines):
 //   word   - word unigrams (lower-cased, accents folded, light English stemming), numbers,
 //            a NOT token for every negation, currency/percent symbols, relation words tied to
 //            the next content word ("from>paris", "to>london"); for CJK text, single
 //            characters and character bigrams (which act as words there);
 //   phrase - word bigrams in order ("price of", "of bitcoin"), bigrams of consecutive content
 //            words skipping stop words ("price bitcoin"); CJK character trigrams;
-//   pairs  - unordered pairs of content words near each other ("bitcoin+price"): one changed
-//            word changes many pairs, so a long question that differs in one content word
-//            drops further than with single words alone;
+//   pairs  - unordered pairs of content words at most pair_window apart ("bitcoin+price"),
+//            a content word after a relation word carrying it ("from>paris"); for CJK, pairs
+//            of nearby character bigrams. One changed word changes many pairs, so a long
+//            question that differs in one content word drops further than with words alone;
 //   chars  - character 3- to 5-grams of each word with boundary marks ("<pas", "ass", ...),
 //            robust to typos and inflection; numbers and NOT as whole tokens; CJK characters.
 //

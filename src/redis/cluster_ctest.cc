@@ -221,6 +221,11 @@ TEST(RedisClusterClient, LiveReshardingUnderLoadSurfacesNoErrors) {
   for (std::size_t i = 0; i < std::min<std::size_t>(5, log.errors.size()); ++i) first_errors += log.errors[i].second + "\n";
   EXPECT_EQ(log.errors.size(), 0u) << first_errors;
   EXPECT_GT(log.ok.load(), 100);
+  // The move was seen and handled by the client (not just avoided by luck).
+  const auto stats = dynamic_cast<ClusterRouter&>(*client->router()).stats();
+  EXPECT_GT(stats.moved + stats.ask, 0u);
+  std::cout << "resharding: " << moved.load() << " keys moved, client followed " << stats.moved << " MOVED, "
+            << stats.ask << " ASK, " << stats.retries << " retries\n";
   // Every acknowledged INCR is in the counter, wherever its slot lives now.
   for (const auto& [key, count] : log.increments) {
     const int owner = cluster.primary_of_slot(key_slot(key));

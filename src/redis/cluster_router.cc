@@ -135,6 +135,10 @@ std::vector<Endpoint> ClusterRouter::primaries() const {
   return out;
 }
 
+ClusterRouter::Stats ClusterRouter::stats() const {
+  return Stats{moved_.load(), ask_.load(), retries_.load(), refreshes_.load()};
+}
+
 Endpoint ClusterRouter::endpoint_for(std::optional<std::string_view> routing_key) const {
   if (auto node = node_for_key(routing_key)) return node->endpoint();
   if (routing_key) {
@@ -262,6 +266,7 @@ asio::awaitable<Result<void>> ClusterRouter::fetch_and_apply() {
     // Nodes that serve no slot any more (failed primaries, removed nodes): stop reconnecting to
     // them. Commands still in flight there fail with Errc::closed.
     for (auto& [_, node] : dropped) node->close();
+    ++refreshes_;
     co_return Result<void>();
   }
   co_return last;
@@ -310,9 +315,11 @@ asio::awaitable<Result<Reply>> ClusterRouter::exec(Command cmd, Connection::Time
       if (auto redirect = parse_redirect(error.detail, node->endpoint().host)) {
         auto target = node_at(redirect->target);
         if (redirect->kind == Redirect::Kind::moved) {
+          ++moved_;
           point_slot(redirect->slot, target);
           refresh_soon();
         } else {
+          ++ask_;
           ask_target = std::move(target);
         }
         last = std::move(result);
@@ -328,6 +335,7 @@ asio::awaitable<Result<Reply>> ClusterRouter::exec(Command cmd, Connection::Time
       if (error.code == Errc::connection_lost || error.code == Errc::timeout) refresh_soon();
       co_return result;
     }
+    ++retries_;
     last = std::move(result);
     remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (remaining <= milliseconds(0)) break;

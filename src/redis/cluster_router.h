@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <map>
@@ -54,6 +55,15 @@ class ClusterRouter : public Router, public std::enable_shared_from_this<Cluster
   // Primaries currently known (for doctor and tests).
   std::vector<Endpoint> primaries() const;
 
+  // Counters since creation (for metrics and tests).
+  struct Stats {
+    std::uint64_t moved = 0;     // -MOVED answers followed
+    std::uint64_t ask = 0;       // -ASK answers followed
+    std::uint64_t retries = 0;   // resends after TRYAGAIN/CLUSTERDOWN/READONLY/LOADING or a refused connection
+    std::uint64_t refreshes = 0; // slot map fetches that succeeded
+  };
+  Stats stats() const;
+
  private:
   using Clock = std::chrono::steady_clock;
   ClusterRouter(boost::asio::any_io_executor ex, ClusterSpec spec, ClientOptions options);
@@ -77,6 +87,7 @@ class ClusterRouter : public Router, public std::enable_shared_from_this<Cluster
   std::uint64_t generation_ = 0;  // completed refreshes
   Clock::time_point last_refresh_{};
   bool closed_ = false;
+  std::atomic<std::uint64_t> moved_{0}, ask_{0}, retries_{0}, refreshes_{0};
 };
 
 }  // namespace ragcache::redis

@@ -13,6 +13,7 @@ NodePool::NodePool(boost::asio::any_io_executor ex, Endpoint endpoint, const Con
 NodePool::~NodePool() { close(); }
 
 void NodePool::close() {
+  if (closed_.exchange(true)) return;
   for (auto& conn : pool_) conn->close();
 }
 

@@ -31,6 +31,7 @@ class NodePool {
   Endpoint endpoint_;
   std::vector<std::shared_ptr<Connection>> pool_;
   std::atomic<std::size_t> next_{0};
+  std::atomic<bool> closed_{false};  // close() once: the destructor may run after the owner closed it
 };
 
 }  // namespace ragcache::redis

@@ -50,6 +50,7 @@ std::vector<std::string> edge_cases() {
       "CamelCaseWordsAndHTTPServer getElementById XMLHttpRequest",
       "1/2/3 path/to/file a//b ///",
       std::string(5000, 'a'),
+      std::string("nul\0byte \0\0 'll\0", 16),
   };
 }
 

@@ -79,7 +79,11 @@ TEST(Pattern, O200kSplitsCaseChangesAndKeepsContractions) {
 TEST(Pattern, EmptyMatchesOfACustomPatternAreSkipped) {
   EXPECT_EQ(pieces("a*", "bbabaa"), (Pieces{"a", "aa"}));
   EXPECT_EQ(pieces("x*", std::string(1 << 20, 'b')), Pieces{});  // no recursion, no endless loop
-  EXPECT_EQ(pieces("(?=b)", "\xC3\xA9" "b" "\xC3\xA9"), Pieces{});
+  EXPECT_EQ(pieces("(?=b)",
+                   "\xC3\xA9"
+                   "b"
+                   "\xC3\xA9"),
+            Pieces{});
 }
 
 TEST(Pattern, PiecesCoverEveryByteOfLongWhitespaceRuns) {
@@ -106,30 +110,55 @@ namespace {
 // The ASCII fast path must split exactly as PCRE2 alone does, including where the two hand over
 // to each other next to non-ASCII characters.
 TEST(Pattern, AsciiFastPathSplitsExactlyLikePcre2) {
-  const std::vector<std::string> atoms = {"a",           "b",
-                                          "Z",           "Q",
-                                          "x",           "'",
-                                          "'s",          "'S",
-                                          "'re",         "'RE",
-                                          "'ll",         "'ve",
-                                          "'m",          "'d",
-                                          "'t",          "'x",
-                                          "0",           "7",
-                                          " ",           "  ",
-                                          "\t",          "\n",
-                                          "\r",          "\r\n",
-                                          "\x0B",        "\x0C",
-                                          "\x1C",        "\x7F",
-                                          ".",           ",",
-                                          "!",           "/",
-                                          "//",          "-",
-                                          "_",           "\"",
-                                          "é",           "É",
-                                          "ſ",           "\xC2\x85",
-                                          "\xC2\xA0",    "一",
-                                          "٣",           "😀",
-                                          "\xCC\x81",    "\xE2\x80\x83",
-                                          "ǅ",           "ʰ",
+  const std::vector<std::string> atoms = {"a",
+                                          "b",
+                                          "Z",
+                                          "Q",
+                                          "x",
+                                          "'",
+                                          "'s",
+                                          "'S",
+                                          "'re",
+                                          "'RE",
+                                          "'ll",
+                                          "'ve",
+                                          "'m",
+                                          "'d",
+                                          "'t",
+                                          "'x",
+                                          "0",
+                                          "7",
+                                          " ",
+                                          "  ",
+                                          "\t",
+                                          "\n",
+                                          "\r",
+                                          "\r\n",
+                                          "\x0B",
+                                          "\x0C",
+                                          "\x1C",
+                                          "\x7F",
+                                          std::string(1, '\0'),
+                                          ".",
+                                          ",",
+                                          "!",
+                                          "/",
+                                          "//",
+                                          "-",
+                                          "_",
+                                          "\"",
+                                          "é",
+                                          "É",
+                                          "ſ",
+                                          "\xC2\x85",
+                                          "\xC2\xA0",
+                                          "一",
+                                          "٣",
+                                          "😀",
+                                          "\xCC\x81",
+                                          "\xE2\x80\x83",
+                                          "ǅ",
+                                          "ʰ",
                                           "\xEF\xBB\xBF"};
   testdata::SplitMix64 rng(7);
   for (const auto pattern : {kCl100kPattern, kO200kPattern}) {

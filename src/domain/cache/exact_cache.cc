@@ -30,6 +30,11 @@ struct ExactCache::Listener {
 
 namespace {
 
+Result<void> validate_key(const CacheKey& key) {
+  if (auto ok = validate_namespace(key.ns); !ok) return ok;
+  return validate_hash(key.hash);
+}
+
 asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self, std::string stream, milliseconds block) {
   auto conn = self->pool->take();
   {
@@ -143,7 +148,7 @@ void ExactCache::remember(const CacheKey& key, std::string_view answer) {
 }
 
 asio::awaitable<Result<std::optional<std::string>>> ExactCache::lookup(const CacheKey& key) {
-  if (auto ok = validate_namespace(key.ns); !ok) co_return ok.error();
+  if (auto ok = validate_key(key); !ok) co_return ok.error();
   const std::string redis_key = keys_.exact(key.ns, key.hash);
   if (auto hit = l1_.get(redis_key, key.canonical)) {
     ++stats_.l1_hits;
@@ -175,7 +180,7 @@ asio::awaitable<Result<std::optional<std::string>>> ExactCache::lookup(const Cac
 
 asio::awaitable<Result<StoreStatus>> ExactCache::store(const CacheKey& key, std::string_view answer,
                                                        Completion completion) {
-  if (auto ok = validate_namespace(key.ns); !ok) co_return ok.error();
+  if (auto ok = validate_key(key); !ok) co_return ok.error();
   auto entry = prepare(key, answer, completion);
   if (!entry) co_return completion != Completion::complete ? StoreStatus::skipped_incomplete : StoreStatus::skipped_too_large;
   auto reply = co_await client_.exec(redis::Command("SET", keys_.exact(key.ns, key.hash), entry->bytes, "PX",
@@ -188,7 +193,7 @@ asio::awaitable<Result<StoreStatus>> ExactCache::store(const CacheKey& key, std:
 
 asio::awaitable<Result<StoreStatus>> ExactCache::store_fenced(const CacheKey& key, std::string_view answer,
                                                               const LockGrant& grant, Completion completion) {
-  if (auto ok = validate_namespace(key.ns); !ok) co_return ok.error();
+  if (auto ok = validate_key(key); !ok) co_return ok.error();
   auto entry = prepare(key, answer, completion);
   if (!entry) co_return completion != Completion::complete ? StoreStatus::skipped_incomplete : StoreStatus::skipped_too_large;
   auto keys = scripts::list(grant.key, keys_.exact(key.ns, key.hash));
@@ -216,7 +221,7 @@ asio::awaitable<void> ExactCache::publish_invalidation(std::string field, std::s
 }
 
 asio::awaitable<Result<bool>> ExactCache::invalidate(const CacheKey& key) {
-  if (auto ok = validate_namespace(key.ns); !ok) co_return Result<bool>(boost::system::in_place_error, ok.error());
+  if (auto ok = validate_key(key); !ok) co_return Result<bool>(boost::system::in_place_error, ok.error());
   const std::string redis_key = keys_.exact(key.ns, key.hash);
   l1_.erase(redis_key);
   auto reply = co_await client_.exec(redis::Command("UNLINK", redis_key));

@@ -47,6 +47,22 @@ TEST_F(ExactCacheTest, StoreThenLookupAndMissForOthers) {
   }());
 }
 
+TEST_F(ExactCacheTest, MalformedKeysGetAClearError) {
+  auto client = make_client();
+  ExactCache cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    for (CacheKey bad : {CacheKey{"", "", "c"}, CacheKey{"", "abc}", "c"}, CacheKey{"a b", std::string(64, 'a'), "c"}}) {
+      auto looked = co_await cache.lookup(bad);
+      EXPECT_FALSE(looked);
+      if (!looked) {
+        EXPECT_EQ(looked.error().code, Errc::invalid_key);
+      }
+      auto stored = co_await cache.store(bad, "x");
+      EXPECT_FALSE(stored);
+    }
+  }());
+}
+
 TEST_F(ExactCacheTest, CompressionRoundTrip) {
   auto client = make_client();
   ExactCache cache(*client, options());

@@ -53,6 +53,13 @@ Result<void> validate_namespace(std::string_view ns) {
   return {};
 }
 
+Result<void> validate_hash(std::string_view hash) {
+  if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    return Error(Errc::invalid_key, "cache key hash must be 64 lowercase hex digits");
+  }
+  return {};
+}
+
 Result<void> validate_lock_name(std::string_view name) {
   if (name.empty() || name.size() > 512) return Error(Errc::invalid_key, "lock name must be 1..512 bytes");
   for (char c : name) {

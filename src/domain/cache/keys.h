@@ -47,6 +47,8 @@ class KeySchema {
 // A namespace is empty (the default) or 1..64 of [A-Za-z0-9_.-]: it goes inside key names and
 // SCAN patterns, so glob and hash-tag characters are refused.
 Result<void> validate_namespace(std::string_view ns);
+// A cache key hash is 64 lowercase hex digits (SHA-256, as make_cache_key makes it).
+Result<void> validate_hash(std::string_view hash);
 // A lock name is 1..512 bytes without NUL, '*', '?', '[' or ']' (those would leak into patterns).
 Result<void> validate_lock_name(std::string_view name);
 

@@ -114,7 +114,9 @@ TEST_F(LockTest, BlockedAcquireIsWokenByReleaseNotByPolling) {
     EXPECT_TRUE(waited.has_value());
     if (!waited) co_return;
     EXPECT_TRUE(waited->has_value()) << waited->error().message();
-    if (waited->has_value()) EXPECT_GT((*waited)->fence(), (*holder)->fence());
+    if (waited->has_value()) {
+      EXPECT_GT((*waited)->fence(), (*holder)->fence());
+    }
   }());
 }
 

@@ -71,6 +71,10 @@ TEST(KeySchema, Validation) {
   EXPECT_TRUE(validate_namespace("team-a.v2_x"));
   EXPECT_FALSE(validate_namespace("a:b"));
   EXPECT_FALSE(validate_namespace(std::string(65, 'a')));
+  EXPECT_TRUE(validate_hash(std::string(64, 'f')));
+  EXPECT_FALSE(validate_hash(std::string(63, 'f')));
+  EXPECT_FALSE(validate_hash(std::string(64, 'F')));
+  EXPECT_FALSE(validate_hash(std::string(63, 'f') + "}"));
   EXPECT_TRUE(validate_lock_name("doc:{42}"));
   EXPECT_FALSE(validate_lock_name(""));
   EXPECT_FALSE(validate_lock_name("a*"));

@@ -127,6 +127,75 @@ TEST_F(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
   }
 }
 
+TEST_F(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersGetTheTakeover) {
+  const auto hash = random_hash();
+  const CacheKey key{"", hash, "canonical-" + hash};
+  const auto lease = 800ms;
+  const auto log = dir_ / "stream.log";
+  testing::Process leader({bin_, "streamleader", server_->url(), prefix_, hash, std::to_string(lease.count()), "3"},
+                          log.string());
+  std::vector<std::unique_ptr<redis::Client>> clients;
+  std::vector<std::unique_ptr<ExactCache>> caches;
+  std::vector<std::unique_ptr<SingleFlight>> flights;
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(make_client());
+    caches.push_back(std::make_unique<ExactCache>(*clients.back(), ExactCacheOptions{.key_prefix = prefix_}));
+    flights.push_back(std::make_unique<SingleFlight>(
+        *caches.back(), SingleFlightOptions{.lease = lease, .wait_timeout = 20s, .recheck_interval = 150ms}));
+  }
+  std::atomic<int> computes{0};
+  const int n = 10;
+  std::vector<std::optional<Result<StreamResult>>> streams(n);
+  std::vector<std::vector<std::string>> chunks(n);
+  std::vector<std::optional<Result<FlightResult>>> plain(n);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto pushed = co_await wait_line(log, "PUSHED", 10s);
+    EXPECT_TRUE(pushed);
+    if (!pushed) co_return;
+    auto ex = co_await asio::this_coro::executor;
+    StreamCompute produce = [&computes](ChunkSink& sink) -> asio::awaitable<Result<void>> {
+      ++computes;
+      co_await sink.push("new-0");
+      co_await sink.push("new-1");
+      co_return Result<void>();
+    };
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        StreamHandlers h;
+        h.on_chunk = [&, i](std::string_view c) -> asio::awaitable<void> { chunks[i].emplace_back(c); co_return; };
+        streams[i] = co_await flights[i % 2]->get_or_compute_stream(key, produce, h);
+      }, asio::detached);
+    }
+    co_await sleep_for(300ms);  // the stream callers have relayed the dead leader's chunks
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        plain[i] = co_await flights[i % 2]->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+          co_return ComputeOutput{"non-stream compute"};
+        });
+      }, asio::detached);
+    }
+    co_await sleep_for(50ms);
+    leader.stop(SIGKILL);
+    for (int i = 0; i < 1000; ++i) {
+      bool all = true;
+      for (auto& r : streams) all = all && r.has_value();
+      for (auto& r : plain) all = all && r.has_value();
+      if (all) break;
+      co_await sleep_for(10ms);
+    }
+  }(), 60s);
+  EXPECT_EQ(computes.load(), 1);
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(streams[i].has_value()) << "stream caller " << i << " left hanging";
+    ASSERT_FALSE(streams[i]->has_value());
+    EXPECT_EQ(streams[i]->error().code, Errc::leader_lost);
+    EXPECT_EQ(chunks[i], (std::vector<std::string>{"old-0", "old-1", "old-2"}));
+    ASSERT_TRUE(plain[i].has_value()) << "caller " << i << " left hanging";
+    ASSERT_TRUE(plain[i]->has_value()) << plain[i]->error().message();
+    EXPECT_EQ((*plain[i])->value, "new-0new-1");  // the takeover's whole answer
+  }
+}
+
 TEST_F(MultiProcessTest, PausedHolderPastItsTtlCanNeitherReleaseNorWriteFenced) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};

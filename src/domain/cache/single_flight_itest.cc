@@ -158,8 +158,16 @@ TEST_F(SingleFlightTest, FollowerArrivingMidStreamGetsTheWholeAnswer) {
       co_return Result<void>();
     }, h);
     EXPECT_TRUE(r);
-    if (r) EXPECT_EQ(r->role, FlightRole::shared);
+    if (r) {
+      EXPECT_EQ(r->role, FlightRole::shared);
+    }
     while (!leader_done) co_await sleep_for(5ms);
+    // The flight stream lingers briefly for late readers, then expires (cache role: never without TTL).
+    auto pttl = std::stoll(command({"PTTL", leader.cache->keys().flight(key.hash)}));
+    EXPECT_GT(pttl, 0);
+    EXPECT_LE(pttl, leader.flight->options().stream_linger.count());
+    auto fence_ttl = std::stoll(command({"PTTL", leader.cache->keys().lock(KeySchema::flight_lock_name(key.hash)).fence}));
+    EXPECT_GT(fence_ttl, 0);
   }());
   EXPECT_EQ(late_got, produced);
 }
@@ -254,7 +262,9 @@ TEST_F(SingleFlightTest, FollowerDeadlineGivesTimeoutOrOwnCompute) {
       co_return ComputeOutput{"should not run"};
     });
     EXPECT_FALSE(timed_out);
-    if (!timed_out) EXPECT_EQ(timed_out.error().code, Errc::wait_timeout);
+    if (!timed_out) {
+      EXPECT_EQ(timed_out.error().code, Errc::wait_timeout);
+    }
     auto own = co_await eager.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
       co_return ComputeOutput{"own answer"};
     });
@@ -293,7 +303,9 @@ TEST_F(SingleFlightTest, CancelledFollowerDoesNotCancelTheLeaderOrOtherFollowers
     cancel_follower.emit(asio::cancellation_type::terminal);
     for (int i = 0; i < 300 && !kept_r; ++i) co_await sleep_for(10ms);
     EXPECT_TRUE(kept_r.has_value());
-    if (kept_r) EXPECT_TRUE(kept_r->has_value() && (*kept_r)->value == "finished anyway");
+    if (kept_r) {
+      EXPECT_TRUE(kept_r->has_value() && (*kept_r)->value == "finished anyway");
+    }
     EXPECT_EQ(computes, 1);
     auto hit = co_await a.cache->lookup(key);
     EXPECT_TRUE(hit && *hit);

@@ -9,6 +9,7 @@
 #include "base/hash.h"
 #include "domain/limits/errors.h"
 #include "domain/limits/itest_fixture.h"
+#include "domain/limits/lease_keeper.h"
 
 namespace ragcache::limits {
 namespace {
@@ -281,6 +282,38 @@ TEST_F(DocRegistryTest, FinishWithOtherContentOrBadInputIsRefused) {
   EXPECT_FALSE(run(docs.begin("i", "not-a-hash")));
   EXPECT_FALSE(run(docs.finish(b->ticket, -1)));
   EXPECT_FALSE(*run(docs.get("unknown")));
+}
+
+TEST_F(DocRegistryTest, LeaseKeeperHoldsTheLockUntilStopped) {
+  DocRegistry docs(*client_, *client_, options(300ms));
+  const std::string sha = sha256_hex("long ingest");
+  auto b = run(docs.begin("k", sha, "keeper"));
+  ASSERT_EQ(b->status, Status::acquired);
+  {
+    LeaseKeeper keeper(docs, b->ticket, 50ms);
+    keeper.start(io_.get_executor());
+    // More than two leases long: without the keeper the lock would have expired.
+    ragcache::testing::run_until(io_, [] { return false; }, 700ms);
+    EXPECT_GE(keeper.renewals(), 3);
+    EXPECT_FALSE(keeper.lost());
+    EXPECT_EQ(run(docs.begin("k", sha, "other"))->status, Status::busy);
+    keeper.stop();
+  }
+  ragcache::testing::run_until(io_, [] { return false; }, 400ms);
+  // Stopped: the lease lapses and another worker may take over.
+  EXPECT_EQ(run(docs.begin("k", sha, "other"))->status, Status::acquired);
+}
+
+TEST_F(DocRegistryTest, LeaseKeeperNoticesALostLease) {
+  DocRegistry docs(*client_, *client_, options(100ms));
+  const std::string sha = sha256_hex("z");
+  auto b = run(docs.begin("l", sha));
+  ASSERT_EQ(b->status, Status::acquired);
+  LeaseKeeper keeper(docs, b->ticket, 40ms);
+  keeper.start(io_.get_executor());
+  redis_cmd({"DEL", prefix_ + "lock:doc:{l}"});  // e.g. expired while the process was paused
+  ASSERT_EQ(run(docs.begin("l", sha, "thief"))->status, Status::acquired);
+  ASSERT_TRUE(ragcache::testing::run_until(io_, [&] { return keeper.lost(); }, 2s));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "domain/limits/limit_headers.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 
@@ -34,7 +35,7 @@ std::vector<HeaderField> rate_limit_headers(const RateDecision& d) {
   std::vector<HeaderField> out;
   if (d.limit <= 0) return out;  // unlimited: nothing to advertise
   out.push_back({"X-RateLimit-Limit", std::to_string(d.limit)});
-  out.push_back({"X-RateLimit-Remaining", std::to_string(d.allowed ? d.remaining : 0)});
+  out.push_back({"X-RateLimit-Remaining", std::to_string(std::max<std::int64_t>(0, d.remaining))});
   out.push_back({"X-RateLimit-Reset", std::to_string(header_seconds(d.reset_after))});
   if (!d.allowed) out.push_back({"Retry-After", std::to_string(std::max(1LL, header_seconds(d.retry_after)))});
   return out;

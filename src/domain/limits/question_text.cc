@@ -1,5 +1,7 @@
 #include "domain/limits/question_text.h"
 
+#include <algorithm>
+
 namespace ragcache::limits {
 namespace {
 

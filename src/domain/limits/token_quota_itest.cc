@@ -1,6 +1,7 @@
 #include "domain/limits/token_quota.h"
 
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "domain/limits/itest_fixture.h"
@@ -158,6 +159,23 @@ TEST_F(TokenQuotaTest, BadInput) {
   auto d = run(quota.reserve("x", {.per_minute = 5}, 1));
   ASSERT_TRUE(d && d->reservation);
   EXPECT_FALSE(run(quota.settle(*d->reservation, -1)));
+}
+
+TEST_F(TokenQuotaTest, ReservationsOfVanishedReplicasAreForgottenButStayCharged) {
+  TokenQuota quota(*client_, {.key_prefix = prefix_ + "rl:", .short_window = 1s, .long_window = 24h * 365,
+                              .reservation_ttl = 50ms});
+  const TokenLimits limits{.per_minute = 1000, .per_day = 100000};
+  auto lost = run(quota.reserve("v", limits, 300));  // its replica "crashes": never settled
+  ASSERT_TRUE(lost && lost->allowed);
+  EXPECT_EQ(redis_cmd({"HEXISTS", quota.key_for("v"), "r:" + lost->reservation->id}), "1");
+  std::this_thread::sleep_for(lost->minute_reset + 20ms);  // next short window
+  auto next = run(quota.reserve("v", limits, 10));
+  ASSERT_TRUE(next && next->allowed);
+  // The forgotten reservation's record is gone, its estimate still counts for the day.
+  EXPECT_EQ(redis_cmd({"HEXISTS", quota.key_for("v"), "r:" + lost->reservation->id}), "0");
+  EXPECT_EQ(next->day_used, 310);
+  EXPECT_EQ(next->minute_used, 10);
+  EXPECT_FALSE(run(quota.settle(*lost->reservation, 1))->found);
 }
 
 }  // namespace

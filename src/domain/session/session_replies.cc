@@ -9,18 +9,6 @@ namespace {
 
 Error corrupt(std::string what) { return Error(Errc::corrupt_state, std::move(what)); }
 
-Result<std::vector<std::string>> string_list(const redis::Reply& r) {
-  if (!r.is_array()) return corrupt("expected a list of ids, got " + r.debug_string());
-  std::vector<std::string> out;
-  out.reserve(r.elements.size());
-  for (const auto& e : r.elements) {
-    auto s = e.as_string();
-    if (!s) return corrupt("expected an id, got " + e.debug_string());
-    out.emplace_back(*s);
-  }
-  return out;
-}
-
 Result<std::int64_t> non_negative(const redis::Reply& r, std::string_view what) {
   auto n = r.as_integer();
   if (!n || *n < 0) return corrupt(std::string(what) + " is not a count: " + r.debug_string());
@@ -41,27 +29,33 @@ std::optional<std::string> optional_text(const redis::Reply& r) {
 }  // namespace
 
 Result<AppendResult> parse_append_reply(const redis::Reply& reply) {
-  if (!reply.is_array() || reply.elements.size() != 6) return corrupt("append reply: " + reply.debug_string());
+  // Flat: {count, token_total, version, #appended, #duplicates, #trimmed, ids...} (append.lua).
+  if (!reply.is_array() || reply.elements.size() < 6) return corrupt("append reply: " + reply.debug_string());
   const auto& e = reply.elements;
+  std::int64_t head[6];
+  const char* names[6] = {"count", "token_total", "version", "appended", "duplicates", "trimmed"};
+  for (int i = 0; i < 6; ++i) {
+    auto n = non_negative(e[i], names[i]);
+    if (!n) return n.error();
+    head[i] = *n;
+  }
+  const auto ids = static_cast<std::uint64_t>(head[3]) + static_cast<std::uint64_t>(head[4]) +
+                   static_cast<std::uint64_t>(head[5]);
+  if (ids != e.size() - 6) return corrupt("append reply: id counts do not add up: " + reply.debug_string());
   AppendResult out;
-  auto count = non_negative(e[0], "count");
-  auto total = non_negative(e[1], "token_total");
-  auto version = non_negative(e[2], "version");
-  if (!count) return count.error();
-  if (!total) return total.error();
-  if (!version) return version.error();
-  out.count = static_cast<std::size_t>(*count);
-  out.token_total = static_cast<std::size_t>(*total);
-  out.version = *version;
-  auto appended = string_list(e[3]);
-  auto duplicates = string_list(e[4]);
-  auto trimmed = string_list(e[5]);
-  if (!appended) return appended.error();
-  if (!duplicates) return duplicates.error();
-  if (!trimmed) return trimmed.error();
-  out.appended = std::move(*appended);
-  out.duplicates = std::move(*duplicates);
-  out.trimmed = std::move(*trimmed);
+  out.count = static_cast<std::size_t>(head[0]);
+  out.token_total = static_cast<std::size_t>(head[1]);
+  out.version = head[2];
+  std::size_t next = 6;
+  const std::pair<std::vector<std::string>*, std::int64_t> lists[] = {
+      {&out.appended, head[3]}, {&out.duplicates, head[4]}, {&out.trimmed, head[5]}};
+  for (auto [list, n] : lists) {
+    for (std::int64_t i = 0; i < n; ++i, ++next) {
+      auto id = e[next].as_string();
+      if (!id) return corrupt("append reply: an id is not a string: " + e[next].debug_string());
+      list->emplace_back(*id);
+    }
+  }
   return out;
 }
 

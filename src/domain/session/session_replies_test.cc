@@ -24,7 +24,8 @@ Reply strings(std::vector<std::string> values) {
 
 TEST(SessionReplies, Append) {
   auto r = parse_append_reply(array({Reply::make_integer(2), Reply::make_integer(30), Reply::make_integer(7),
-                                     strings({"c"}), strings({"b"}), strings({"a"})}));
+                                     Reply::make_integer(1), Reply::make_integer(1), Reply::make_integer(1),
+                                     Reply::make_bulk("c"), Reply::make_bulk("b"), Reply::make_bulk("a")}));
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->count, 2u);
   EXPECT_EQ(r->token_total, 30u);
@@ -38,9 +39,14 @@ TEST(SessionReplies, AppendOfAnotherShapeIsCorrupt) {
   EXPECT_FALSE(parse_append_reply(Reply::make_integer(1)));
   EXPECT_FALSE(parse_append_reply(array({Reply::make_integer(1)})));
   auto r = parse_append_reply(array({Reply::make_integer(-1), Reply::make_integer(0), Reply::make_integer(1),
-                                     strings({}), strings({}), strings({})}));
+                                     Reply::make_integer(0), Reply::make_integer(0), Reply::make_integer(0)}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::corrupt_state));
+  // Counts that promise more ids than the reply holds.
+  r = parse_append_reply(array({Reply::make_integer(1), Reply::make_integer(5), Reply::make_integer(1),
+                                Reply::make_integer(2), Reply::make_integer(0), Reply::make_integer(0),
+                                Reply::make_bulk("a")}));
+  EXPECT_FALSE(r);
 }
 
 TEST(SessionReplies, ReadOfAMissingSessionIsEmpty) {

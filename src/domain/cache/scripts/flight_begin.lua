@@ -11,7 +11,7 @@ end
 local holder = redis.call('GET', KEYS[2])
 if holder then return {'held', holder} end
 local fence = redis.call('INCR', KEYS[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
 local value = ARGV[1] .. ':' .. fence
 redis.call('SET', KEYS[2], value, 'PX', ARGV[2])
 -- A new generation starts on an empty stream; its first entry names the fence it belongs to.

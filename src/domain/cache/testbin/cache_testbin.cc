@@ -4,6 +4,9 @@
 //   cache_testbin leader <url> <prefix> <hash> <lease_ms> <compute_ms>
 //       runs get_or_compute on CacheKey{hash}; prints "COMPUTING" when its compute starts and
 //       "RESULT <role> <value>" at the end (the test kill -9s it mid-compute).
+//   cache_testbin streamleader <url> <prefix> <hash> <lease_ms> <chunks>
+//       leads a streaming flight: pushes "old-0".."old-<chunks-1>", prints "PUSHED", then hangs
+//       (the test kill -9s it).
 //   cache_testbin holder <url> <prefix> <hash> <ttl_ms> <go_file>
 //       takes lock:rag:{hash} with a lease, prints "ACQUIRED <fence>", waits for go_file to exist
 //       (the test SIGSTOPs it meanwhile), then tries a fenced store and a release and prints
@@ -60,6 +63,24 @@ asio::awaitable<int> run_leader(redis::Client& client, std::string prefix, std::
     co_return 1;
   }
   say("RESULT " + std::string(x_cache_value(r->role)) + " " + r->value);
+  co_return 0;
+}
+
+asio::awaitable<int> run_stream_leader(redis::Client& client, std::string prefix, std::string hash, long lease_ms,
+                                       int chunks) {
+  ExactCache cache(client, ExactCacheOptions{.key_prefix = prefix});
+  SingleFlight flight(cache, SingleFlightOptions{.lease = milliseconds(lease_ms)});
+  CacheKey key{"", hash, "canonical-" + hash};
+  auto r = co_await flight.get_or_compute_stream(
+      key,
+      [chunks](ChunkSink& sink) -> asio::awaitable<Result<void>> {
+        for (int i = 0; i < chunks; ++i) co_await sink.push("old-" + std::to_string(i));
+        say("PUSHED");
+        co_await sleep_ms(60000);
+        co_return Result<void>();
+      },
+      {});
+  say(r ? "RESULT" : "ERROR " + r.error().message());
   co_return 0;
 }
 
@@ -143,6 +164,8 @@ int main(int argc, char** argv) {
   const std::string& mode = args[0];
   if (mode == "leader" && args.size() == 6) {
     job = run_leader(**client, args[2], args[3], std::stol(args[4]), std::stol(args[5]));
+  } else if (mode == "streamleader" && args.size() == 6) {
+    job = run_stream_leader(**client, args[2], args[3], std::stol(args[4]), std::stoi(args[5]));
   } else if (mode == "holder" && args.size() == 6) {
     job = run_holder(**client, args[2], args[3], std::stol(args[4]), args[5]);
   } else if (mode == "setworker" && args.size() == 5) {

@@ -1,0 +1,115 @@
+// `ragcache hot`: the most asked questions of a namespace over the last hours, as a table.
+//
+//   ragcache hot [--namespace NS] [--window 24h] [--k 20] [--json]
+//
+// Reads the hot-question buckets (rag:hot:{ns}:<hour>) from the cache-role Redis:
+// --cache-redis URL, else --redis URL (also RAGCACHE_CACHE_REDIS / RAGCACHE_REDIS), else
+// redis://127.0.0.1:6379. --json prints the native API's body ({"questions":[...]}).
+// Exit status: 0 on success (an empty ranking included), 1 on bad input or a Redis error.
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "app/commands.h"
+#include "domain/limits/hot_questions.h"
+#include "redis/client.h"
+
+namespace ragcache::app {
+namespace {
+
+namespace asio = boost::asio;
+
+struct HotCliOptions {
+  std::string cache_redis;
+  std::string redis;
+  std::string ns = "default";
+  std::string window = "24h";
+  std::string k = "20";
+  bool json = false;
+};
+
+std::string redis_url(const HotCliOptions& o) {
+  if (!o.cache_redis.empty()) return o.cache_redis;
+  if (!o.redis.empty()) return o.redis;
+  return "redis://127.0.0.1:6379";
+}
+
+void print_table(const std::vector<limits::HotQuestion>& questions, const limits::HotQuery& q, const std::string& ns) {
+  std::cout << "most asked in namespace " << ns << ", last " << q.window.count() << "h\n";
+  if (questions.empty()) {
+    std::cout << "(no questions recorded)\n";
+    return;
+  }
+  std::printf("%4s  %8s  %s\n", "#", "count", "question");
+  int rank = 0;
+  for (const auto& h : questions) std::printf("%4d  %8lld  %s\n", ++rank, static_cast<long long>(h.count), h.question.c_str());
+}
+
+asio::awaitable<int> run(limits::HotQuestions& hot, const HotCliOptions& o, limits::HotQuery q) {
+  auto top = co_await hot.top(o.ns, q.window, q.k);
+  if (!top) {
+    std::cerr << "ragcache hot: " << top.error().message() << "\n";
+    co_return 1;
+  }
+  if (o.json) {
+    std::cout << boost::json::serialize(limits::hot_to_json(*top)) << "\n";
+  } else {
+    print_table(*top, q, o.ns);
+  }
+  co_return 0;
+}
+
+int run_hot_command(const HotCliOptions& o) {
+  auto query = limits::parse_hot_query(o.window, o.k);
+  if (!query) {
+    std::cerr << "ragcache hot: " << query.error().message() << "\n";
+    return 1;
+  }
+  if (auto v = limits::validate_namespace(o.ns); !v) {
+    std::cerr << "ragcache hot: " << v.error().message() << "\n";
+    return 1;
+  }
+  asio::io_context io;
+  redis::ClientOptions client_options;
+  client_options.url = redis_url(o);
+  client_options.pool_size = 1;
+  client_options.connection.client_name = "ragcache-cli";
+  auto client = redis::Client::create(io.get_executor(), client_options);
+  if (!client) {
+    std::cerr << "ragcache hot: " << client.error().message() << "\n";
+    return 1;
+  }
+  limits::HotQuestions hot(**client);
+  int rc = 1;
+  asio::co_spawn(io, run(hot, o, *query), [&](std::exception_ptr e, int result) {
+    rc = e ? 1 : result;
+    io.stop();  // the client's connection coroutines would otherwise keep running
+  });
+  io.run();
+  return rc;
+}
+
+}  // namespace
+
+void add_hot_command(CLI::App& app) {
+  auto o = std::make_shared<HotCliOptions>();
+  auto* cmd = app.add_subcommand("hot", "Show the most asked questions (hot-question ranking)");
+  cmd->add_option("--cache-redis", o->cache_redis, "Redis URL of the cache role")->envname("RAGCACHE_CACHE_REDIS");
+  cmd->add_option("--redis", o->redis, "Redis URL for both roles (default redis://127.0.0.1:6379)")
+      ->envname("RAGCACHE_REDIS");
+  cmd->add_option("--namespace,-n", o->ns, "Cache namespace (X-Cache-Namespace / tenant)")->capture_default_str();
+  cmd->add_option("--window,-w", o->window, "How far back: 24h, 7d, 90m (whole hours)")->capture_default_str();
+  cmd->add_option("--k,-k", o->k, "How many questions")->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print the native API's JSON instead of a table");
+  cmd->callback([o] {
+    const int rc = run_hot_command(*o);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace ragcache::app
