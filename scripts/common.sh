@@ -39,13 +39,21 @@ install_node_packages() {
   fi
 }
 
-# build_tree DIR [cmake args...]: configure (once) and build with Ninja.
+# build_tree DIR [cmake args...] [-- targets...]: configure and build with Ninja (all targets,
+# or only those after --).
 build_tree() {
   local dir="$1"; shift
+  local args=() targets=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--" ]; then shift; targets=("$@"); break; fi
+    args+=("$1"); shift
+  done
   export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
   export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
-  if [ ! -f "$ROOT/$dir/build.ninja" ]; then
-    cmake -S "$ROOT" -B "$ROOT/$dir" -G Ninja "$@"
+  cmake -S "$ROOT" -B "$ROOT/$dir" -G Ninja "${args[@]}" >/dev/null
+  if [ ${#targets[@]} -gt 0 ]; then
+    cmake --build "$ROOT/$dir" -j "$(nproc)" --target "${targets[@]}"
+  else
+    cmake --build "$ROOT/$dir" -j "$(nproc)"
   fi
-  cmake --build "$ROOT/$dir" -j "$(nproc)"
 }
