@@ -5,6 +5,8 @@
 //           (3 round trips); each caller runs conversations of --turns-per-session turns, so with
 //           the default 10 turns the window (20 messages) holds the whole conversation, as the
 //           peer's unbounded list does: both return the same messages.
+//   turn2:  the same turn as the gateway does it: read the window, then append the user message
+//           and the answer in one call (2 round trips).
 //   append: one message appended (one round trip: the append script) per call, on the caller's
 //           own session, the window full and trimming after the first 20.
 //
@@ -31,7 +33,7 @@ struct Args {
   int appends = 200000;
   int turns_per_session = 10;
   int pool = 2;
-  std::string mode = "all";  // turn | append | all
+  std::string mode = "all";  // turn | turn2 | append | all
 };
 
 // Typical sizes: a question of ~150 bytes, an answer of ~700 bytes.
@@ -119,6 +121,18 @@ int main(int argc, char** argv) {
       co_return a && b && w && !w->messages.empty();
     });
     std::printf("turn,%.0f\n", tps);
+  }
+  if (args.mode == "turn2" || args.mode == "all") {
+    const double tps = run(io, args.clients, args.turns, [&](int c, int k) -> asio::awaitable<bool> {
+      const auto sid = "bench2-" + run_id + "-" + std::to_string(c) + "-" + std::to_string(k / args.turns_per_session);
+      auto w = co_await store.read(sid);
+      std::vector<session::Message> turn;
+      turn.push_back(make("user", kQuestion));
+      turn.push_back(make("assistant", kAnswer));
+      auto a = co_await store.append(sid, std::move(turn));
+      co_return a && w;
+    });
+    std::printf("turn2,%.0f\n", tps);
   }
   if (args.mode == "append" || args.mode == "all") {
     const double aps = run(io, args.clients, args.appends, [&](int c, int) -> asio::awaitable<bool> {

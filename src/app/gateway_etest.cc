@@ -300,5 +300,66 @@ TEST(GatewayE2E, GracefulShutdownFinishesRequestsInFlight) {
   EXPECT_TRUE(gateway.process().wait_exit(10000)) << "gateway did not exit after SIGTERM";
 }
 
+TEST(GatewayE2E, RateLimitIsSharedByGatewaysAndAnswers429WithHeaders) {
+  RedisServer redis;
+  RagcacheProcess mock({"mock-llm"});
+  auto args = gateway_args(redis, mock);
+  args.insert(args.end(), {"--limits-requests-per-minute", "5", "--limits-burst", "5"});
+  RagcacheProcess gateway_a(args);
+  RagcacheProcess gateway_b(args);
+  int allowed = 0, refused = 0;
+  std::string last_body, last_headers;
+  for (int i = 0; i < 8; ++i) {
+    const auto& gw = i % 2 ? gateway_b : gateway_a;
+    std::string body, headers;
+    int status = testing::http_request(
+        "POST", gw.base_url() + "/v1/chat/completions",
+        R"({"model":"mock-gpt","messages":[{"role":"user","content":"r)" + std::to_string(i) + "\"}]}",
+        {"Authorization: Bearer key-1"}, &body, &headers);
+    if (status == 200) ++allowed;
+    if (status == 429) {
+      ++refused;
+      last_body = body;
+      last_headers = headers;
+    }
+  }
+  EXPECT_EQ(allowed, 5);
+  EXPECT_EQ(refused, 3);
+  EXPECT_FALSE(header_value(last_headers, "Retry-After").empty());
+  EXPECT_EQ(header_value(last_headers, "X-RateLimit-Limit"), "5");
+  EXPECT_EQ(header_value(last_headers, "X-RateLimit-Remaining"), "0");
+  // OpenAI's own 429 body: type "requests", code "rate_limit_exceeded".
+  EXPECT_EQ(json::parse(last_body).at("error").at("code"), "rate_limit_exceeded") << last_body;
+  // Another API key has its own budget.
+  EXPECT_EQ(testing::http_request("POST", gateway_a.base_url() + "/v1/chat/completions",
+                                  R"({"model":"mock-gpt","messages":[{"role":"user","content":"other"}]})",
+                                  {"Authorization: Bearer key-2"}),
+            200);
+}
+
+TEST(GatewayE2E, HotQuestionsRankWhatIsAsked) {
+  RedisServer redis;
+  RagcacheProcess mock({"mock-llm"});
+  RagcacheProcess gateway(gateway_args(redis, mock));
+  auto ask = [&](const std::string& q) {
+    return testing::http_request("POST", gateway.base_url() + "/v1/chat/completions",
+                                 R"({"model":"mock-gpt","messages":[{"role":"user","content":")" + q + "\"}]}");
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(ask("How do I reset my password?"), 200);
+  EXPECT_EQ(ask("What are your opening hours?"), 200);
+  std::string body;
+  bool ranked = false;
+  for (int attempt = 0; attempt < 50 && !ranked; ++attempt) {  // recorded in the background
+    std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(testing::http_request("GET", gateway.base_url() + "/v1/ragcache/hot?window=24h&k=10", {}, {}, &body), 200);
+    auto qs = json::parse(body).at("questions").as_array();
+    ranked = qs.size() == 2 && qs[0].at("count") == 3;
+  }
+  ASSERT_TRUE(ranked) << body;
+  auto qs = json::parse(body).at("questions").as_array();
+  EXPECT_EQ(qs[1].at("count"), 1);
+  EXPECT_EQ(testing::http_request("GET", gateway.base_url() + "/v1/ragcache/hot?window=nonsense"), 400);
+}
+
 }  // namespace
 }  // namespace ragcache

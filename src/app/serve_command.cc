@@ -16,6 +16,7 @@
 #include "app/serve_config.h"
 #include "domain/cache/exact_cache.h"
 #include "domain/cache/single_flight.h"
+#include "domain/session/bpe_token_counter.h"
 #include "domain/session/session_store.h"
 #include "http/gateway/gateway.h"
 #include "http/io_threads.h"
@@ -115,16 +116,33 @@ int run_serve(const ServeConfig& config) {
   session_options.max_messages = static_cast<std::size_t>(config.session_max_messages);
   session_options.max_tokens = static_cast<std::size_t>(config.session_max_tokens);
   session_options.idle_ttl = std::chrono::seconds(config.session_idle_ttl_seconds);
-  session::SessionStore sessions(**state_redis, session_options);
+  auto counter = session::make_token_counter(config.session_token_encoding);
+  if (!counter) {
+    spdlog::warn("session token counting: {} -- falling back to the estimate", counter.error().message());
+    counter = session::estimate_token_counter();
+  }
+  session::SessionStore sessions(**state_redis, session_options, *counter);
 
+  limits::RateLimiter rate_limiter(**state_redis);
+  limits::TokenQuota token_quota(**state_redis);
+  limits::HotQuestions hot(**cache_redis);
+  gateway::GatewayOptions gateway_options{.shared_tenant = config.shared_tenant,
+                                          .forward_authorization = config.forward_authorization};
+  gateway_options.rate = {.limit = config.limits_requests_per_minute, .period = std::chrono::minutes(1),
+                          .burst = config.limits_burst};
+  gateway_options.tokens = {.per_minute = config.limits_tokens_per_minute, .per_day = config.limits_tokens_per_day};
   gateway::Gateway gw({.cache_redis = cache_redis->get(),
                        .state_redis = state_redis->get(),
                        .upstream = *upstream,
                        .exact = &exact,
                        .flight = &flight,
                        .sessions = &sessions,
-                       .metrics = &metrics},
-                      {.shared_tenant = config.shared_tenant, .forward_authorization = config.forward_authorization});
+                       .metrics = &metrics,
+                       .rate_limiter = &rate_limiter,
+                       .token_quota = &token_quota,
+                       .hot = &hot,
+                       .token_counter = *counter},
+                      gateway_options);
   http::Router router;
   gw.add_routes(router);
   http::Server server(ctx,

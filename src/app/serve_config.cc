@@ -113,6 +113,8 @@ const std::vector<Option>& options() {
       opt("session.max_messages", &ServeConfig::session_max_messages, "Messages kept per session window"),
       opt("session.max_tokens", &ServeConfig::session_max_tokens, "Tokens kept per session window"),
       opt("session.idle_ttl_seconds", &ServeConfig::session_idle_ttl_seconds, "Session expiry after inactivity"),
+      opt("session.token_encoding", &ServeConfig::session_token_encoding,
+          "Token counting of session windows: cl100k_base|o200k_base|estimate"),
       opt("limits.requests_per_minute", &ServeConfig::limits_requests_per_minute, "Per API key (0: unlimited)"),
       opt("limits.burst", &ServeConfig::limits_burst, "Extra requests allowed in a burst"),
       opt("limits.tokens_per_minute", &ServeConfig::limits_tokens_per_minute, "Per API key (0: unlimited)"),

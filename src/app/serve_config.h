@@ -51,6 +51,7 @@ struct ServeConfig {
   std::int64_t session_max_messages = 20;
   std::int64_t session_max_tokens = 4000;
   std::int64_t session_idle_ttl_seconds = 86400;
+  std::string session_token_encoding = "cl100k_base";  // or o200k_base, or estimate
 
   std::int64_t limits_requests_per_minute = 0;  // 0 = unlimited
   std::int64_t limits_burst = 0;

@@ -3,7 +3,8 @@
 // A session is two keys with the hash tag {sid} (one cluster slot):
 //   session:{sid}:log   List, the window's messages as compact JSON (message.h), oldest first
 //   session:{sid}:meta  Hash, token_total, count, version, resolved_context, summary, user,
-//                       created_ms / updated_ms, ttl_ms, and `index` (ids + tokens of the window)
+//                       created_ms / updated_ms, ttl_ms, and m:<id> = tokens for each message of
+//                       the window (the id index that makes retries safe; bounded like the window)
 // and, when appends name a user, an index of the user's sessions by last activity:
 //   user:{uid}:sessions Sorted Set, sid -> last activity (Unix ms); trimmed to
 //                       SessionOptions::max_sessions_per_user, stale entries dropped, with a TTL.

@@ -4,11 +4,16 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "base/hash.h"
 #include "http/api_error.h"
 #include "http/gateway/answer.h"
 #include "http/gateway/cache_headers.h"
 #include "http/gateway/chat_request.h"
+#include "domain/limits/limit_headers.h"
 #include "http/gateway/errors.h"
 #include "http/gateway/responder.h"
 #include "http/gateway/upstream_chat.h"
@@ -101,7 +106,26 @@ std::optional<std::size_t> completion_tokens(const json::value& usage) {
   return std::nullopt;
 }
 
+asio::awaitable<void> record_hot(limits::HotQuestions* hot, std::string ns, std::string question) {
+  auto r = co_await hot->record(ns, question);
+  if (!r) spdlog::debug("hot question not recorded: {}", r.error().message());
+}
+
 }  // namespace
+
+std::int64_t Gateway::estimate_tokens(const ChatRequest& cr) const {
+  // Prompt: counted (exactly when the BPE counter is configured) with the chat format's overhead;
+  // answer: max_tokens when given, else a default.
+  std::int64_t prompt = 3;
+  for (const auto& m : cr.messages) {
+    prompt += 4 + static_cast<std::int64_t>(deps_.token_counter ? deps_.token_counter->count(m.content) : m.content.size() / 4);
+  }
+  std::int64_t completion = options_.default_completion_estimate;
+  for (const char* f : {"max_completion_tokens", "max_tokens"}) {
+    if (const auto* v = cr.body.if_contains(f); v && v->is_number()) completion = v->to_number<std::int64_t>();
+  }
+  return prompt + completion;
+}
 
 Gateway::Gateway(GatewayDeps deps, GatewayOptions options)
     : deps_(std::move(deps)), options_(std::move(options)), metrics_(std::make_unique<Metrics>(*deps_.metrics)) {}
@@ -131,6 +155,7 @@ void Gateway::add_routes(http::Router& router) {
   router.del("/v1/ragcache/sessions/{sid}", bind(&Gateway::session_delete));
   router.post("/v1/ragcache/cache/invalidate", bind(&Gateway::invalidate));
   router.get("/v1/ragcache/stats", bind(&Gateway::stats));
+  router.get("/v1/ragcache/hot", bind(&Gateway::hot));
 }
 
 asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w) {
@@ -142,6 +167,25 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     co_return;
   }
   ChatRequest cr = std::move(*parsed);
+  const std::string tenant = tenant_of(req);
+
+  // Rate limit: one Lua call; a refused request costs nothing.
+  if (!options_.rate.unlimited() && deps_.rate_limiter) {
+    auto decision = co_await deps_.rate_limiter->check(tenant, options_.rate);
+    if (!decision) {
+      metrics_->redis_errors.inc();
+      decision = limits::rate_decision_on_error(options_.limiter_failure, options_.rate, std::chrono::seconds(1));
+    }
+    if (!decision->allowed) {
+      http::Headers headers;
+      for (auto& h : limits::rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
+      // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
+      http::Response refused{429, "application/json", limits::rate_limit_error_body(*decision), std::move(headers)};
+      co_await w.send(std::move(refused));
+      metrics_->record("RATE_LIMITED", start);
+      co_return;
+    }
+  }
 
   std::string ns;
   if (req.has_header("X-Cache-Namespace")) {
@@ -180,7 +224,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     cr.body["messages"] = std::move(effective);
   }
 
-  auto key = cache::make_cache_key({ns, tenant_of(req), cr.model, cr.messages, cr.params});
+  auto key = cache::make_cache_key({ns, tenant, cr.model, cr.messages, cr.params});
   if (!key) {
     co_await w.send_error(http::invalid_request(key.error().message()));
     metrics_->record("ERROR", start);
@@ -215,7 +259,31 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     }
   }
 
-  // 2. Generation: shared through the single flight, or direct when it must not be cached.
+  // 2. Token quota: reserve the estimated cost before any upstream call (refused: 429, nothing
+  //    charged); settled with the real usage, or released when no upstream tokens were spent.
+  std::optional<limits::Reservation> reservation;
+  if (!answered && !options_.tokens.unlimited() && deps_.token_quota) {
+    auto decision = co_await deps_.token_quota->reserve(tenant, options_.tokens, estimate_tokens(cr));
+    if (!decision) {
+      metrics_->redis_errors.inc();
+      if (options_.limiter_failure == limits::FailureMode::closed) {
+        co_await w.send_error(http::service_unavailable("Token quota unavailable: " + decision.error().message()));
+        metrics_->record("ERROR", start);
+        co_return;
+      }
+    } else if (!decision->allowed) {
+      http::Headers headers;
+      for (auto& h : limits::token_quota_headers(*decision)) headers.emplace_back(h.name, h.value);
+      http::Response refused{429, "application/json", limits::token_quota_error_body(*decision), std::move(headers)};
+      co_await w.send(std::move(refused));
+      metrics_->record("RATE_LIMITED", start);
+      co_return;
+    } else {
+      reservation = decision->reservation;
+    }
+  }
+
+  // 3. Generation: shared through the single flight, or direct when it must not be cached.
   if (!answered) {
     if (!cacheable || cc.no_cache) {
       result = cacheable ? CacheResult::miss : CacheResult::bypass;
@@ -265,6 +333,13 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     }
   }
 
+  if (reservation) {
+    // Only a generation made by this request spent upstream tokens.
+    const bool spent = out.result() == CacheResult::miss || out.result() == CacheResult::bypass;
+    auto r = spent && !failure ? co_await deps_.token_quota->settle(*reservation, static_cast<std::int64_t>(total_tokens(out.answer().usage())))
+                               : co_await deps_.token_quota->release(*reservation);
+    if (!r) metrics_->redis_errors.inc();
+  }
   if (failure) {
     spdlog::warn("chat completion failed: {}", failure->message());
     co_await out.fail(api_error_for(*failure));
@@ -276,7 +351,15 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     metrics_->tokens_saved.inc(total_tokens(out.answer().usage()));
   }
 
-  // 3. Session: the new messages and the answer join the window, atomically.
+  // 4. Hot questions: recorded in the background (never on the request's latency).
+  if (deps_.hot) {
+    if (auto question = last_user_text(cr.messages); !question.empty()) {
+      auto ex = co_await asio::this_coro::executor;
+      asio::co_spawn(ex, record_hot(deps_.hot, ns.empty() ? "default" : ns, std::move(question)), asio::detached);
+    }
+  }
+
+  // 5. Session: the new messages and the answer join the window, atomically.
   if (!sid.empty()) {
     session::Message answer;
     answer.role = "assistant";
@@ -301,7 +384,8 @@ asio::awaitable<void> Gateway::models(http::Request& req, http::ResponseWriter& 
     co_await w.send_error(api_error_for(r.error()));
     co_return;
   }
-  co_await w.send(http::Response{r->status, "application/json", std::move(r->body), {}});
+  http::Response passed{r->status, "application/json", std::move(r->body), {}};
+  co_await w.send(std::move(passed));
 }
 
 asio::awaitable<void> Gateway::readyz(http::Request&, http::ResponseWriter& w) {

@@ -20,8 +20,14 @@
 #include <string>
 
 #include "domain/cache/exact_cache.h"
+#include "http/gateway/chat_request.h"
 #include "domain/cache/single_flight.h"
+#include "domain/limits/hot_questions.h"
+#include "domain/limits/limit_types.h"
+#include "domain/limits/rate_limiter.h"
+#include "domain/limits/token_quota.h"
 #include "domain/session/session_store.h"
+#include "domain/session/token_counter.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/response_writer.h"
@@ -35,6 +41,13 @@ struct GatewayOptions {
   bool shared_tenant = false;
   // Send the caller's Authorization header upstream instead of the configured key.
   bool forward_authorization = false;
+  // Per API key (tenant): requests per period with a burst, and token budgets (0 = unlimited).
+  limits::RateLimit rate;
+  limits::TokenLimits tokens;
+  // Redis unreachable: let requests through (open) or refuse them (closed).
+  limits::FailureMode limiter_failure = limits::FailureMode::open;
+  // Tokens reserved for the answer when a request gives no max_tokens.
+  std::int64_t default_completion_estimate = 512;
 };
 
 struct GatewayDeps {
@@ -45,6 +58,10 @@ struct GatewayDeps {
   cache::SingleFlight* flight = nullptr;
   session::SessionStore* sessions = nullptr;
   http::MetricsRegistry* metrics = nullptr;
+  limits::RateLimiter* rate_limiter = nullptr;  // needed when options.rate is set
+  limits::TokenQuota* token_quota = nullptr;    // needed when options.tokens is set
+  limits::HotQuestions* hot = nullptr;          // optional: hot-question ranking
+  std::shared_ptr<const session::TokenCounter> token_counter;  // prompt estimates for quotas
 };
 
 class Gateway {
@@ -66,6 +83,7 @@ class Gateway {
   boost::asio::awaitable<void> session_delete(http::Request& req, http::ResponseWriter& w);
   boost::asio::awaitable<void> invalidate(http::Request& req, http::ResponseWriter& w);
   boost::asio::awaitable<void> stats(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> hot(http::Request& req, http::ResponseWriter& w);
 
   // The tenant of a request: a hash of its API key (or "shared").
   std::string tenant_of(const http::Request& req) const;
@@ -73,6 +91,7 @@ class Gateway {
   struct Metrics;
 
  private:
+  std::int64_t estimate_tokens(const ChatRequest& cr) const;
   GatewayDeps deps_;
   GatewayOptions options_;
   std::unique_ptr<Metrics> metrics_;

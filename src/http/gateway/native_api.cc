@@ -175,4 +175,27 @@ asio::awaitable<void> Gateway::stats(http::Request&, http::ResponseWriter& w) {
   co_await w.send_json(200, json::serialize(o));
 }
 
+asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w) {
+  if (!deps_.hot) {
+    co_await w.send_error(http::not_found("Hot-question ranking is not enabled"));
+    co_return;
+  }
+  auto window_q = req.query("window");
+  auto k_q = req.query("k");
+  auto query = limits::parse_hot_query(window_q ? std::optional<std::string_view>(*window_q) : std::nullopt,
+                                       k_q ? std::optional<std::string_view>(*k_q) : std::nullopt);
+  if (!query) {
+    co_await w.send_error(http::invalid_request(query.error().message()));
+    co_return;
+  }
+  // The hot ranking's namespace of requests without X-Cache-Namespace is "default".
+  std::string ns(req.query("namespace").value_or("default"));
+  auto top = co_await deps_.hot->top(ns, query->window, query->k);
+  if (!top) {
+    co_await w.send_error(http::service_unavailable("Hot ranking unavailable: " + top.error().message()));
+    co_return;
+  }
+  co_await w.send_json(200, json::serialize(limits::hot_to_json(*top)));
+}
+
 }  // namespace ragcache::gateway

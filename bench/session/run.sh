@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Session windows vs peers, on one fresh redis-server, in one run (bench/session/session_bench.cc):
+#  1. chat turns/s (append user message, append answer, read window) at 50 concurrency against
+#     LangChain JS RedisChatMessageHistory (addMessage x2 + getMessages, no trim), with and
+#     without its sessionTTL (ours always refreshes the idle TTL); goal: >= 3x.
+#     Also the turn as the gateway runs it (read, then one append of both messages).
+#  2. append round trips/s (the append script, window full and trimming) against redis-benchmark
+#     EVAL of a trivial script at the same concurrency; goal: >= 0.6.
+# Prints a Markdown table.
+#   bench/session/run.sh [BUILD_DIR]   (default build/release); TURNS=50000 APPENDS=200000
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BUILD="${1:-$ROOT/build/release}"
+BIN="$BUILD/bench/session/session_bench"
+[ -x "$BIN" ] || { echo "build first: cmake --build $BUILD --target session_bench" >&2; exit 1; }
+[ -d "$ROOT/tools/node/node_modules/@langchain/redis" ] || { echo "npm install in tools/node first" >&2; exit 1; }
+TURNS=${TURNS:-50000}
+APPENDS=${APPENDS:-200000}
+CLIENTS=50
+DIR="$(mktemp -d)"
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no \
+  --logfile "$DIR/redis.log" &
+RPID=$!
+trap 'kill $RPID 2>/dev/null; rm -rf "$DIR"' EXIT
+for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+URL="redis://127.0.0.1:$PORT"
+
+value() { grep "^$1," | cut -d, -f2; }
+OURS_TURN=$("$BIN" --url "$URL" --clients $CLIENTS --turns "$TURNS" --mode turn | value turn)
+OURS_TURN2=$("$BIN" --url "$URL" --clients $CLIENTS --turns "$TURNS" --mode turn2 | value turn2)
+LC_TURN=$(node "$ROOT/bench/session/langchain_bench.mjs" --url "$URL" --clients $CLIENTS --turns "$TURNS" | value langchain_turn)
+LC_TURN_NO_TTL=$(node "$ROOT/bench/session/langchain_bench.mjs" --url "$URL" --clients $CLIENTS --turns "$TURNS" --ttl 0 | value langchain_turn_no_ttl)
+redis-cli -p "$PORT" flushall >/dev/null
+OURS_APPEND=$("$BIN" --url "$URL" --clients $CLIENTS --appends "$APPENDS" --mode append | value append)
+EVAL=$(redis-benchmark -p "$PORT" -c $CLIENTS -n "$APPENDS" --csv eval "return 1" 0 | tail -n 1 | cut -d, -f2 | tr -d '"')
+
+python3 - "$OURS_TURN" "$LC_TURN" "$LC_TURN_NO_TTL" "$OURS_APPEND" "$EVAL" "$CLIENTS" "$OURS_TURN2" <<'PY'
+import sys
+ours_turn, lc, lc_no_ttl, ours_append, ev, c, ours_turn2 = map(float, sys.argv[1:])
+print("| measure (%d concurrent callers) | peer | peer/s | ragcache/s | ratio |" % c)
+print("|---|---|---|---|---|")
+print(f"| chat turn: append user + append answer + read window | LangChain RedisChatMessageHistory, sessionTTL | {lc:,.0f} | {ours_turn:,.0f} | {ours_turn/lc:.2f} |")
+print(f"| chat turn, same | LangChain RedisChatMessageHistory, no TTL | {lc_no_ttl:,.0f} | {ours_turn:,.0f} | {ours_turn/lc_no_ttl:.2f} |")
+print(f"| chat turn as the gateway does it: read + one append of both messages | LangChain, sessionTTL (3 calls) | {lc:,.0f} | {ours_turn2:,.0f} | {ours_turn2/lc:.2f} |")
+print(f"| append round trip (trimming window) | redis-benchmark EVAL \"return 1\" | {ev:,.0f} | {ours_append:,.0f} | {ours_append/ev:.2f} |")
+PY
