@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Gateway benchmarks, all in one run on one machine, printed as a Markdown table:
+#  1. exact-hit throughput and p99 of `ragcache serve` under wrk (50 connections), against
+#     redis-benchmark GET at 50 clients on the same redis-server (the floor: one Redis round trip);
+#  2. pass-through overhead: p50 of a request through the gateway with caching off
+#     (Cache-Control: no-store) minus p50 of the same request sent to mock-llm directly.
+#   bench/gateway/run.sh [BUILD_DIR]     (default build/release; DURATION=10s by default)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BUILD="${1:-$ROOT/build/release}"
+BIN="$BUILD/src/app/ragcache"
+DURATION="${DURATION:-10s}"
+[ -x "$BIN" ] || { echo "build first: cmake --build $BUILD --target ragcache" >&2; exit 1; }
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+DIR="$(mktemp -d)"
+RPORT=$(free_port); MPORT=$(free_port); GPORT=$(free_port)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
+trap cleanup EXIT
+redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no --logfile "$DIR/redis.log" &
+pids+=($!)
+"$BIN" mock-llm --listen "127.0.0.1:$MPORT" --latency-ms 0 > "$DIR/mock.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+"$BIN" serve --listen "127.0.0.1:$GPORT" --redis "redis://127.0.0.1:$RPORT" --upstream "http://127.0.0.1:$MPORT/v1" \
+  --log-level warn > "$DIR/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$GPORT/healthz" >/dev/null && break; sleep 0.05; done
+
+# wrk: "Requests/sec" and the 99% latency line of --latency, in ms.
+wrk_run() {  # url script [header]
+  local out
+  if [ -n "${3:-}" ]; then
+    out=$(wrk -t2 -c50 -d"$DURATION" --latency -s "$2" -H "$3" "$1")
+  else
+    out=$(wrk -t2 -c50 -d"$DURATION" --latency -s "$2" "$1")
+  fi
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+to_ms() { python3 -c "import sys,re; v=sys.argv[1]; m=re.match(r'([0-9.]+)(us|ms|s)',v); f={'us':0.001,'ms':1,'s':1000}[m.group(2)]; print(f'{float(m.group(1))*f:.3f}')" "$1"; }
+
+curl -s "http://127.0.0.1:$GPORT/v1/chat/completions" -H 'Content-Type: application/json' -d '{"model":"mock-gpt","messages":[{"role":"user","content":"What is the capital of France?"}]}' >/dev/null
+read -r HIT_RPS HIT_P50 HIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
+RB_GET=$(redis-benchmark -p "$RPORT" -c 50 -n 300000 -t get --csv | tail -1 | cut -d, -f2 | tr -d '"')
+read -r DIRECT_RPS DIRECT_P50 DIRECT_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
+read -r PASS_RPS PASS_P50 PASS_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua" "Cache-Control: no-store")
+HITS=$(curl -s "http://127.0.0.1:$GPORT/metrics" | awk '/^ragcache_requests_total\{cache="HIT"\}/ {print $2}')
+python3 - "$HIT_RPS" "$HIT_P50" "$HIT_P99" "$RB_GET" "$DIRECT_RPS" "$DIRECT_P50" "$PASS_RPS" "$PASS_P50" "$PASS_P99" "$HITS" <<'PY'
+import sys
+hit_rps, hit_p50, hit_p99, rb, d_rps, d_p50, p_rps, p_p50, p_p99, hits = sys.argv[1:]
+f = float
+print("| measurement | value | baseline (same run) | ratio / difference |")
+print("|---|---|---|---|")
+print(f"| exact-hit req/s, 50 connections (wrk) | {f(hit_rps):,.0f} | redis-benchmark GET -c 50: {f(rb):,.0f} ops/s | {f(hit_rps)/f(rb):.2f} |")
+print(f"| exact-hit p50 / p99 | {f(hit_p50):.3f} / {f(hit_p99):.3f} ms | | |")
+print(f"| pass-through p50 (no-store) | {f(p_p50):.3f} ms | mock-llm direct p50: {f(d_p50):.3f} ms | +{f(p_p50)-f(d_p50):.3f} ms |")
+print(f"| pass-through req/s | {f(p_rps):,.0f} | mock-llm direct: {f(d_rps):,.0f} | {f(p_rps)/f(d_rps):.2f} |")
+print(f"| HIT responses counted by the gateway | {hits} | | |")
+PY
