@@ -50,6 +50,8 @@ build_tree() {
   done
   export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
   export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+  # Paths relative to the checkout, so a clone in another folder reuses the cached objects.
+  export CCACHE_BASEDIR="$ROOT"
   cmake -S "$ROOT" -B "$ROOT/$dir" -G Ninja "${args[@]}" >/dev/null
   if [ ${#targets[@]} -gt 0 ]; then
     cmake --build "$ROOT/$dir" -j "$(nproc)" --target "${targets[@]}"

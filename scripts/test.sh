@@ -40,7 +40,7 @@ build_tree build/tsan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_TSAN=ON -DRAGCACHE_BUI
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest build/tsan -L integration -R "$TSAN_REGEX"
 
 echo "== Release build"
-build_tree build/release -DCMAKE_BUILD_TYPE=Release
+build_tree build/release -DCMAKE_BUILD_TYPE=Release -DRAGCACHE_BUILD_BENCH=OFF
 run_ctest build/release
 
 echo "== total $(( $(date +%s) - start_all )) s"
