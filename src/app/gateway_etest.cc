@@ -361,5 +361,43 @@ TEST(GatewayE2E, HotQuestionsRankWhatIsAsked) {
   EXPECT_EQ(testing::http_request("GET", gateway.base_url() + "/v1/ragcache/hot?window=nonsense"), 400);
 }
 
+TEST(GatewayE2E, ReingestingASourceDocumentDropsTheAnswersThatCitedIt) {
+  RedisServer redis;
+  RagcacheProcess mock({"mock-llm"});
+  RagcacheProcess gateway(gateway_args(redis, mock));
+  const std::string docs = gateway.base_url() + "/v1/ragcache/docs/handbook";
+  auto ingest = [&](const std::string& sha) {
+    std::string begun;
+    EXPECT_EQ(testing::http_request("POST", docs + "/begin", R"({"content_sha256":")" + sha + "\"}", {}, &begun), 200);
+    auto b = json::parse(begun).as_object();
+    if (b.at("status") != "acquired") return std::string(b.at("status").as_string().c_str());
+    auto fin = b;
+    fin["content_sha256"] = sha;
+    fin["chunk_count"] = 3;
+    std::string finished;
+    EXPECT_EQ(testing::http_request("POST", docs + "/finish", json::serialize(fin), {}, &finished), 200) << finished;
+    return std::string("acquired");
+  };
+  const std::string sha1(64, 'a'), sha2(64, 'b');
+  EXPECT_EQ(ingest(sha1), "acquired");
+  EXPECT_EQ(ingest(sha1), "unchanged");  // same content: nothing to do
+  auto ask = [&]() {
+    std::string body, headers;
+    testing::http_request("POST", gateway.base_url() + "/v1/chat/completions",
+                          R"({"model":"mock-gpt","messages":[{"role":"user","content":"What does the handbook say?"}]})",
+                          {"X-Source-Docs: handbook"}, &body, &headers);
+    return header_value(headers, "X-Cache");
+  };
+  EXPECT_EQ(ask(), "MISS");
+  EXPECT_EQ(ask(), "HIT");
+  EXPECT_EQ(ingest(sha2), "acquired");  // new content
+  EXPECT_EQ(ask(), "MISS") << "an answer built on the old document was served";
+  EXPECT_EQ(ask(), "HIT");
+  // The answer made from the old version is gone from Redis, not just unreachable.
+  std::string keys = redis.command({"KEYS", "rag:exact:*"});
+  EXPECT_EQ(std::count(keys.begin(), keys.end(), '\n') + (keys.empty() || keys == "" ? 0 : 1), 1) << keys;
+  EXPECT_EQ(chat_calls(mock), 2);
+}
+
 }  // namespace
 }  // namespace ragcache

@@ -126,6 +126,7 @@ int run_serve(const ServeConfig& config) {
   limits::RateLimiter rate_limiter(**state_redis);
   limits::TokenQuota token_quota(**state_redis);
   limits::HotQuestions hot(**cache_redis);
+  limits::DocRegistry docs(**state_redis, **cache_redis);
   gateway::GatewayOptions gateway_options{.shared_tenant = config.shared_tenant,
                                           .forward_authorization = config.forward_authorization};
   gateway_options.rate = {.limit = config.limits_requests_per_minute, .period = std::chrono::minutes(1),
@@ -141,6 +142,7 @@ int run_serve(const ServeConfig& config) {
                        .rate_limiter = &rate_limiter,
                        .token_quota = &token_quota,
                        .hot = &hot,
+                       .docs = &docs,
                        .token_counter = *counter},
                       gateway_options);
   http::Router router;

@@ -45,7 +45,8 @@ struct Error {
 
   // "category: code message: detail" for logs and error bodies.
   std::string message() const;
-  explicit operator bool() const { return static_cast<bool>(code); }
+  // No conversion to bool: it would make Result<bool> ambiguous to build from an Error.
+  bool failed() const { return static_cast<bool>(code); }
   bool operator==(const boost::system::error_code& c) const { return code == c; }
 };
 

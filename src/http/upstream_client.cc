@@ -57,25 +57,31 @@ class ConnectionSlots {
  public:
   explicit ConnectionSlots(std::size_t n) : free_(n) {}
 
-  // True once a slot is ours; false if none freed up before the deadline.
-  asio::awaitable<bool> acquire(Clock::time_point deadline) {
+  enum class Outcome { granted, idle_available, timed_out };
+
+  // Waits for a slot until the deadline. idle_available: a connection was just put back in the
+  // pool, so the caller should try the pool (which needs no new slot) and wait again if it lost
+  // the race for it.
+  asio::awaitable<Outcome> acquire(Clock::time_point deadline) {
     auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
     {
       std::lock_guard lock(mu_);
       if (free_ > 0) {
         --free_;
-        co_return true;
+        co_return Outcome::granted;
       }
       waiter->timer.expires_at(deadline);
       waiters_.push_back(waiter);
     }
     co_await waiter->timer.async_wait(kTuple);
     std::lock_guard lock(mu_);
-    if (waiter->granted) co_return true;
+    if (waiter->granted) co_return Outcome::granted;
+    if (waiter->idle_ready) co_return Outcome::idle_available;
     std::erase(waiters_, waiter);
-    co_return false;
+    co_return Outcome::timed_out;
   }
 
+  // A connection closed: its slot goes to the first waiter, or back to the free count.
   void release() {
     std::shared_ptr<Waiter> next;
     {
@@ -88,15 +94,33 @@ class ConnectionSlots {
       waiters_.pop_front();
       next->granted = true;
     }
-    asio::post(next->timer.get_executor(), [next] { next->timer.cancel(); });
+    wake(next);
+  }
+
+  // A connection went back to the pool: tell the first waiter to go and take it.
+  void idle_connection_available() {
+    std::shared_ptr<Waiter> next;
+    {
+      std::lock_guard lock(mu_);
+      if (waiters_.empty()) return;
+      next = std::move(waiters_.front());
+      waiters_.pop_front();
+      next->idle_ready = true;
+    }
+    wake(next);
   }
 
  private:
   struct Waiter {
     explicit Waiter(asio::any_io_executor ex) : timer(std::move(ex)) {}
     asio::steady_timer timer;
-    bool granted = false;  // guarded by mu_
+    bool granted = false;     // guarded by mu_
+    bool idle_ready = false;  // guarded by mu_
   };
+  static void wake(const std::shared_ptr<Waiter>& w) {
+    asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+  }
+
   std::mutex mu_;
   std::size_t free_;
   std::deque<std::shared_ptr<Waiter>> waiters_;
@@ -206,8 +230,12 @@ struct UpstreamClient::Shared {
     if (c->buffer.size() != 0) return;  // unexpected bytes after the response: not reusable
     c->idle_since = Clock::now();
     c->tcp().expires_never();
-    std::lock_guard lock(mu);
-    if (idle.size() < opts.max_idle_connections) idle.push_back(std::move(c));
+    {
+      std::lock_guard lock(mu);
+      if (idle.size() >= opts.max_idle_connections) return;  // closed here: frees its slot
+      idle.push_back(std::move(c));
+    }
+    slots->idle_connection_available();
   }
 };
 
@@ -301,11 +329,19 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> connect(UpstreamClient::Sha
   using namespace asio::experimental::awaitable_operators;
   const auto& url = sh.url;
   auto deadline = std::min(Clock::now() + sh.opts.connect_timeout, total_deadline);
-  auto conn = std::make_unique<Connection>();
-  if (!co_await sh.slots->acquire(deadline)) {
-    co_return Error(HttpErrc::pool_exhausted, url.authority() + ": " + std::to_string(sh.opts.max_connections) +
-                                                  " connections busy");
+  for (;;) {
+    auto outcome = co_await sh.slots->acquire(deadline);
+    if (outcome == ConnectionSlots::Outcome::granted) break;
+    if (outcome == ConnectionSlots::Outcome::timed_out) {
+      co_return Error(HttpErrc::pool_exhausted, url.authority() + ": " + std::to_string(sh.opts.max_connections) +
+                                                    " connections busy");
+    }
+    if (auto pooled = sh.take_idle()) {  // a connection came free while we waited
+      sh.reused.fetch_add(1, std::memory_order_relaxed);
+      co_return std::move(pooled);
+    }
   }
+  auto conn = std::make_unique<Connection>();
   conn->slots = sh.slots;  // from here on, destroying conn frees the slot
   tcp::resolver resolver(sh.executor);
   asio::steady_timer timer(sh.executor);

@@ -317,14 +317,14 @@ TEST(UpstreamClient, ConnectionLimitMakesRequestsWaitForASlot) {
     };
     // Quick requests queue for the one connection and all succeed on it.
     auto [a, b, c] = co_await (one("a") && one("b") && one("c"));
-    EXPECT_TRUE(a && b && c);
+    for (auto* r : {&a, &b, &c}) EXPECT_TRUE(r->has_value()) << r->error().message();
     EXPECT_EQ(client->stats().connections_opened, 1u);
     // A slow request holds the only connection longer than another may wait for it.
     Headers slow;
     slow.emplace_back("X-Mock-Latency-Ms", "600");
     co_await client->send(chat_request("warm", false));  // (leaves the connection idle in the pool)
     auto [held, refused, second] = co_await (one("slow", slow) && one("slow2", slow) && one("q"));
-    EXPECT_TRUE(held.has_value());
+    EXPECT_TRUE(held.has_value()) << held.error().message();
     int exhausted = 0;
     for (auto* r : {&refused, &second}) {
       if (!r->has_value() && r->error().code == make_error_code(HttpErrc::pool_exhausted)) ++exhausted;

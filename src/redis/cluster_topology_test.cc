@@ -96,7 +96,9 @@ TEST(ClusterTopology, PipelineGroupsKeepOrderAndCarryKeylessCommands) {
   for (const auto& g : mixed) {
     for (std::size_t k = 0; k < g.positions.size(); ++k) {
       ++seen[g.positions[k]];
-      if (k) EXPECT_LT(g.positions[k - 1], g.positions[k]);
+      if (k > 0) {
+        EXPECT_LT(g.positions[k - 1], g.positions[k]);
+      }
     }
   }
   EXPECT_EQ(seen, std::vector<int>(5, 1));

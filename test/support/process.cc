@@ -91,14 +91,15 @@ int Process::stop(int sig) {
 bool Process::wait_exit(int timeout_ms) {
   if (pid_ <= 0) return true;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
+  // Checked at least once, so wait_exit(0) is a non-blocking poll.
+  do {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       return true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+    if (timeout_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (std::chrono::steady_clock::now() < deadline);
   return false;
 }
 

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/free_port.h"
+
 namespace ragcache::testing {
 namespace {
 
@@ -32,8 +34,13 @@ RedisCluster::RedisCluster(RedisClusterOptions options) : options_(options) {
   const int total = options_.primaries * (1 + options_.replicas_per_primary);
   for (int i = 0; i < total; ++i) {
     RedisServerOptions server;
-    server.extra_args = {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
-                         std::to_string(options_.node_timeout_ms), "--cluster-replica-validity-factor", "0",
+    // An explicit bus port: the default (port + 10000) does not exist for ports above 55535,
+    // which free_port() may hand out.
+    server.extra_args = {"--cluster-enabled", "yes",
+                         "--cluster-port", std::to_string(free_port()),
+                         "--cluster-config-file", "nodes.conf",
+                         "--cluster-node-timeout", std::to_string(options_.node_timeout_ms),
+                         "--cluster-replica-validity-factor", "0",
                          "--repl-diskless-sync-delay", "0"};
     nodes_.push_back(std::make_unique<RedisServer>(server));
   }

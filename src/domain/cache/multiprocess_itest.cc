@@ -59,6 +59,7 @@ class MultiProcessTest : public itest::CacheServerTest {
     ASSERT_TRUE(fs::exists(bin_)) << bin_ << " not built";
   }
   void TearDown() override {
+    CacheServerTest::TearDown();
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }

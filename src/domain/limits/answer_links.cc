@@ -102,6 +102,19 @@ boost::asio::awaitable<Result<LinkOutcome>> AnswerLinks::confirm(std::string_vie
   co_return LinkOutcome::linked;
 }
 
+boost::asio::awaitable<Result<LinkOutcome>> AnswerLinks::link_stored(std::string_view answer_key,
+                                                                    const SourceSnapshot& snapshot) {
+  auto linked = co_await link(answer_key, snapshot);
+  if (!linked) co_return linked.error();
+  if (*linked != LinkOutcome::linked) {
+    const std::string doc_id = snapshot.docs.empty() ? std::string() : snapshot.docs.front().first;
+    std::vector<std::string> keys{std::string(answer_key)};
+    auto undone = co_await unlink_and_publish(doc_id, keys);
+    if (!undone) co_return undone.error();
+  }
+  co_return *linked;
+}
+
 boost::asio::awaitable<Result<std::size_t>> AnswerLinks::invalidate_doc(std::string_view doc_id) {
   if (auto v = validate_doc_id(doc_id); !v) co_return v.error();
   auto keys = doc_keys(options_.prefixes, doc_id);

@@ -13,6 +13,8 @@
 //   auto c = co_await links.confirm(answer_key, *snap);      // 4. version moved meanwhile?
 //                                                             //    then the answer is unlinked
 //
+// (Storing first and linking afterwards is also safe: link_stored() below.)
+//
 // A re-ingest moves the version and the link set to doc:{id}:stale in one script
 // (doc_finish.lua), then drain() UNLINKs those keys in the cache role (one command per key, so
 // keys of any slot work on a cluster), publishes them on `rag:invalidate` for in-process L1
@@ -72,6 +74,11 @@ class AnswerLinks {
   // After storing: if a source changed since the snapshot, UNLINKs answer_key (and publishes it)
   // and returns stale.
   boost::asio::awaitable<Result<LinkOutcome>> confirm(std::string_view answer_key, const SourceSnapshot& snapshot);
+  // For callers that store first (e.g. inside single-flight) and link afterwards: link(), and
+  // when that is refused (stale or full) UNLINK the stored answer at once. Safe on its own: the
+  // link checks the versions after the store, so a change before it is caught here and a change
+  // after it is seen by the drain. Returns what link() returned.
+  boost::asio::awaitable<Result<LinkOutcome>> link_stored(std::string_view answer_key, const SourceSnapshot& snapshot);
 
   // Drops every answer built on doc_id now (POST /v1/ragcache/cache/invalidate {"doc_id"}): the
   // version moves on and the linked answers are unlinked. Returns how many keys were unlinked.

@@ -316,5 +316,24 @@ TEST_F(DocRegistryTest, LeaseKeeperNoticesALostLease) {
   ASSERT_TRUE(ragcache::testing::run_until(io_, [&] { return keeper.lost(); }, 2s));
 }
 
+TEST_F(DocRegistryTest, StoreThenLinkUndoesAnAnswerBuiltOnOldContent) {
+  DocRegistry docs(*client_, *client_, options());
+  ingest(docs, "s", "v1");
+  const std::string key = answer_key("store-first");
+  auto snap = run(docs.links().snapshot({"s"}));
+  store_answer(key);       // stored inside single-flight, before any link
+  ingest(docs, "s", "v2");  // the document changed in between
+  EXPECT_EQ(*run(docs.links().link_stored(key, *snap)), LinkOutcome::stale);
+  EXPECT_FALSE(exists(key));
+  // Unchanged sources: linked, kept, and dropped by the next re-ingest.
+  const std::string fresh = answer_key("store-first-2");
+  snap = run(docs.links().snapshot({"s"}));
+  store_answer(fresh);
+  EXPECT_EQ(*run(docs.links().link_stored(fresh, *snap)), LinkOutcome::linked);
+  EXPECT_TRUE(exists(fresh));
+  ingest(docs, "s", "v3");
+  EXPECT_FALSE(exists(fresh));
+}
+
 }  // namespace
 }  // namespace ragcache::limits

@@ -14,6 +14,7 @@
 #include "http/gateway/cache_headers.h"
 #include "http/gateway/chat_request.h"
 #include "domain/limits/limit_headers.h"
+#include "redis/errors.h"
 #include "http/gateway/errors.h"
 #include "http/gateway/responder.h"
 #include "http/gateway/upstream_chat.h"
@@ -156,6 +157,10 @@ void Gateway::add_routes(http::Router& router) {
   router.post("/v1/ragcache/cache/invalidate", bind(&Gateway::invalidate));
   router.get("/v1/ragcache/stats", bind(&Gateway::stats));
   router.get("/v1/ragcache/hot", bind(&Gateway::hot));
+  router.post("/v1/ragcache/docs/{id}/begin", bind(&Gateway::doc_begin));
+  router.post("/v1/ragcache/docs/{id}/finish", bind(&Gateway::doc_end));
+  router.post("/v1/ragcache/docs/{id}/fail", bind(&Gateway::doc_end));
+  router.get("/v1/ragcache/docs/{id}", bind(&Gateway::doc_get));
 }
 
 asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w) {
@@ -222,6 +227,40 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     }
     cr.messages = key_messages(effective);
     cr.body["messages"] = std::move(effective);
+  }
+
+  // Answers built on documents (X-Source-Docs: id1,id2): the documents' current versions join
+  // the key, so the moment a document is re-ingested with new content no request can reach an
+  // answer made from the old one; the answer is also linked to the documents so the re-ingest
+  // deletes it (links are best-effort cleanup; the versioned key is what guarantees freshness).
+  std::optional<limits::SourceSnapshot> sources;
+  if (req.has_header("X-Source-Docs") && deps_.docs) {
+    std::vector<std::string> ids;
+    std::string_view list = req.header("X-Source-Docs");
+    while (!list.empty()) {
+      auto comma = list.find(',');
+      std::string id(list.substr(0, comma));
+      id.erase(0, id.find_first_not_of(' '));
+      id.erase(id.find_last_not_of(' ') + 1);
+      if (!id.empty()) ids.push_back(std::move(id));
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    auto snap = co_await deps_.docs->links().snapshot(ids);
+    if (!snap) {
+      if (snap.error().code.category() == redis::category()) {
+        metrics_->redis_errors.inc();
+        cr.uncacheable_reason = "source documents unavailable";
+      } else {
+        co_await w.send_error(http::invalid_request("X-Source-Docs: " + snap.error().message(), "X-Source-Docs"));
+        metrics_->record("ERROR", start);
+        co_return;
+      }
+    } else {
+      std::string versions;
+      for (const auto& [id, version] : snap->docs) versions += id + "@" + std::to_string(version) + ",";
+      cr.params.emplace_back("x-source-docs", versions);
+      sources = std::move(*snap);
+    }
   }
 
   auto key = cache::make_cache_key({ns, tenant, cr.model, cr.messages, cr.params});
@@ -336,9 +375,14 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   if (reservation) {
     // Only a generation made by this request spent upstream tokens.
     const bool spent = out.result() == CacheResult::miss || out.result() == CacheResult::bypass;
-    auto r = spent && !failure ? co_await deps_.token_quota->settle(*reservation, static_cast<std::int64_t>(total_tokens(out.answer().usage())))
-                               : co_await deps_.token_quota->release(*reservation);
-    if (!r) metrics_->redis_errors.inc();
+    bool settled_ok = true;
+    if (spent && !failure) {
+      auto used = static_cast<std::int64_t>(total_tokens(out.answer().usage()));
+      settled_ok = (co_await deps_.token_quota->settle(*reservation, used)).has_value();
+    } else {
+      settled_ok = (co_await deps_.token_quota->release(*reservation)).has_value();
+    }
+    if (!settled_ok) metrics_->redis_errors.inc();
   }
   if (failure) {
     spdlog::warn("chat completion failed: {}", failure->message());
@@ -349,6 +393,12 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   result = out.result();
   if (result == CacheResult::hit || result == CacheResult::semantic || result == CacheResult::shared) {
     metrics_->tokens_saved.inc(total_tokens(out.answer().usage()));
+  }
+
+  if (sources && (result == CacheResult::miss)) {
+    // link_stored also deletes the answer when a document changed since the snapshot.
+    auto linked = co_await deps_.docs->links().link_stored(deps_.exact->keys().exact(key->ns, key->hash), *sources);
+    if (!linked) metrics_->redis_errors.inc();
   }
 
   // 4. Hot questions: recorded in the background (never on the request's latency).

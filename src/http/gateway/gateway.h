@@ -22,6 +22,7 @@
 #include "domain/cache/exact_cache.h"
 #include "http/gateway/chat_request.h"
 #include "domain/cache/single_flight.h"
+#include "domain/limits/doc_registry.h"
 #include "domain/limits/hot_questions.h"
 #include "domain/limits/limit_types.h"
 #include "domain/limits/rate_limiter.h"
@@ -61,6 +62,7 @@ struct GatewayDeps {
   limits::RateLimiter* rate_limiter = nullptr;  // needed when options.rate is set
   limits::TokenQuota* token_quota = nullptr;    // needed when options.tokens is set
   limits::HotQuestions* hot = nullptr;          // optional: hot-question ranking
+  limits::DocRegistry* docs = nullptr;          // optional: document registry + X-Source-Docs
   std::shared_ptr<const session::TokenCounter> token_counter;  // prompt estimates for quotas
 };
 
@@ -84,6 +86,9 @@ class Gateway {
   boost::asio::awaitable<void> invalidate(http::Request& req, http::ResponseWriter& w);
   boost::asio::awaitable<void> stats(http::Request& req, http::ResponseWriter& w);
   boost::asio::awaitable<void> hot(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> doc_begin(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> doc_end(http::Request& req, http::ResponseWriter& w);  // finish | fail
+  boost::asio::awaitable<void> doc_get(http::Request& req, http::ResponseWriter& w);
 
   // The tenant of a request: a hash of its API key (or "shared").
   std::string tenant_of(const http::Request& req) const;

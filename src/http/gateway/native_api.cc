@@ -4,7 +4,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "http/api_error.h"
+#include "domain/limits/doc_types.h"
 #include "http/gateway/gateway.h"
+#include "redis/errors.h"
 
 namespace ragcache::gateway {
 
@@ -150,6 +152,17 @@ asio::awaitable<void> Gateway::invalidate(http::Request& req, http::ResponseWrit
     co_await w.send_json(200, json::serialize(o));
     co_return;
   }
+  if (const auto* doc = body->if_contains("doc_id"); doc && doc->is_string() && deps_.docs) {
+    auto r = co_await deps_.docs->links().invalidate_doc(std::string(doc->as_string()));
+    if (!r) {
+      co_await w.send_error(http::service_unavailable("Cache unavailable: " + r.error().message()));
+      co_return;
+    }
+    json::object o;
+    o["invalidated"] = *r;
+    co_await w.send_json(200, json::serialize(o));
+    co_return;
+  }
   co_await w.send_error(http::invalid_request("Give one of 'key', 'namespace' or 'doc_id'"));
 }
 
@@ -173,6 +186,62 @@ asio::awaitable<void> Gateway::stats(http::Request&, http::ResponseWriter& w) {
   o["exact"] = std::move(exact);
   o["single_flight"] = std::move(flight);
   co_await w.send_json(200, json::serialize(o));
+}
+
+asio::awaitable<void> Gateway::doc_begin(http::Request& req, http::ResponseWriter& w) {
+  auto body = co_await json_body(req, w);
+  if (!body) co_return;
+  auto parsed = limits::begin_request_from_json(*body);
+  if (!parsed) {
+    co_await w.send_error(http::invalid_request(parsed.error().message()));
+    co_return;
+  }
+  auto r = co_await deps_.docs->begin(req.param("id"), parsed->content_sha256, parsed->holder, parsed->source);
+  if (!r) {
+    co_await w.send_error(r.error().code.category() == redis::category()
+                              ? http::service_unavailable("Document registry unavailable: " + r.error().message())
+                              : http::invalid_request(r.error().message()));
+    co_return;
+  }
+  co_await w.send_json(200, json::serialize(limits::to_json(*r)));
+}
+
+asio::awaitable<void> Gateway::doc_end(http::Request& req, http::ResponseWriter& w) {
+  auto body = co_await json_body(req, w);
+  if (!body) co_return;
+  auto parsed = limits::finish_request_from_json(*body, req.param("id"));
+  if (!parsed) {
+    co_await w.send_error(http::invalid_request(parsed.error().message()));
+    co_return;
+  }
+  const bool finish = req.path().ends_with("/finish");
+  // if/else, not `cond ? co_await a : co_await b`: GCC 12 miscompiles that (double free).
+  Result<limits::FinishResult> r = Error(ragcache::Errc::internal);
+  if (finish) {
+    r = co_await deps_.docs->finish(parsed->ticket, parsed->chunk_count);
+  } else {
+    r = co_await deps_.docs->fail(parsed->ticket, parsed->error);
+  }
+  if (!r) {
+    co_await w.send_error(r.error().code.category() == redis::category()
+                              ? http::service_unavailable("Document registry unavailable: " + r.error().message())
+                              : http::error_for_status(409, r.error().message()));
+    co_return;
+  }
+  co_await w.send_json(200, json::serialize(limits::to_json(*r)));
+}
+
+asio::awaitable<void> Gateway::doc_get(http::Request& req, http::ResponseWriter& w) {
+  auto r = co_await deps_.docs->get(req.param("id"));
+  if (!r) {
+    co_await w.send_error(http::service_unavailable("Document registry unavailable: " + r.error().message()));
+    co_return;
+  }
+  if (!*r) {
+    co_await w.send_error(http::not_found("No document '" + std::string(req.param("id")) + "'"));
+    co_return;
+  }
+  co_await w.send_json(200, json::serialize(limits::to_json(**r)));
 }
 
 asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w) {

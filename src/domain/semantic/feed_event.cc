@@ -1,0 +1,73 @@
+#include "domain/semantic/feed_event.h"
+
+#include <charconv>
+
+#include "domain/semantic/semantic_keys.h"
+
+namespace ragcache::semantic {
+
+void append_fields(redis::Command& xadd, const FeedEvent& event) {
+  xadd.arg("op").arg(event.op == FeedEvent::Op::add ? "add" : "del");
+  xadd.arg("id").arg(format_entry_id(event.id));
+  if (event.op == FeedEvent::Op::add) {
+    xadd.arg("exp").arg(event.expires_ms);
+    xadd.arg("vec").arg(encode_vector(event.vector));
+  }
+}
+
+Result<FeedEvent> parse_feed_fields(const redis::Reply& fields) {
+  if (!fields.is_array() || fields.elements.size() % 2 != 0) {
+    return Error(Errc::invalid_argument, "feed entry: fields are not name/value pairs");
+  }
+  std::optional<std::string_view> op, id, exp, vec;
+  for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    auto name = fields.elements[i].as_string();
+    auto value = fields.elements[i + 1].as_string();
+    if (!name || !value) return Error(Errc::invalid_argument, "feed entry: non-string field");
+    if (*name == "op") op = *value;
+    else if (*name == "id") id = *value;
+    else if (*name == "exp") exp = *value;
+    else if (*name == "vec") vec = *value;
+  }
+  FeedEvent event;
+  if (!op || (*op != "add" && *op != "del")) return Error(Errc::invalid_argument, "feed entry: bad op");
+  event.op = *op == "add" ? FeedEvent::Op::add : FeedEvent::Op::del;
+  auto parsed_id = id ? parse_entry_id(*id) : std::nullopt;
+  if (!parsed_id) return Error(Errc::invalid_argument, "feed entry: bad id");
+  event.id = *parsed_id;
+  if (event.op == FeedEvent::Op::del) return event;
+  if (!exp || !vec) return Error(Errc::invalid_argument, "feed entry: add without exp/vec");
+  auto [ptr, ec] = std::from_chars(exp->data(), exp->data() + exp->size(), event.expires_ms);
+  if (ec != std::errc() || ptr != exp->data() + exp->size()) {
+    return Error(Errc::invalid_argument, "feed entry: bad exp");
+  }
+  auto vector = decode_vector(*vec);
+  if (!vector || vector->empty()) return Error(Errc::invalid_argument, "feed entry: bad vec");
+  event.vector = std::move(*vector);
+  return event;
+}
+
+Result<FeedBatch> parse_xread_reply(const redis::Reply& reply, std::string last_stream_id) {
+  FeedBatch batch;
+  batch.last_stream_id = std::move(last_stream_id);
+  if (reply.is_nil()) return batch;
+  // [[stream, [[entry_id, [fields...]], ...]]]
+  if (!reply.is_array() || reply.elements.size() != 1 || !reply.elements[0].is_array() ||
+      reply.elements[0].elements.size() != 2 || !reply.elements[0].elements[1].is_array()) {
+    return Error(Errc::invalid_argument, "XREAD: unexpected reply shape");
+  }
+  for (const auto& entry : reply.elements[0].elements[1].elements) {
+    if (!entry.is_array() || entry.elements.size() != 2) {
+      return Error(Errc::invalid_argument, "XREAD: unexpected entry shape");
+    }
+    auto stream_id = entry.elements[0].as_string();
+    if (!stream_id) return Error(Errc::invalid_argument, "XREAD: entry without id");
+    batch.last_stream_id = std::string(*stream_id);
+    auto event = parse_feed_fields(entry.elements[1]);
+    if (event) batch.events.push_back(std::move(*event));
+    else ++batch.malformed;
+  }
+  return batch;
+}
+
+}  // namespace ragcache::semantic

@@ -1,0 +1,119 @@
+// SemanticCache: the semantic answer cache. A question that is a near-duplicate (cosine >=
+// threshold under the configured embedder) of a cached question in the SAME partition reuses its
+// answer. Partitions (index/partition.h: tenant, model, system-prompt fingerprint, namespace)
+// never see each other's entries.
+//
+// Redis is the source of truth; each process's in-memory index (index::IndexManager) is a
+// derived view:
+//   insert  = embed, then one MULTI: HSET rag:sem:{p}:<id> (question, vector, answer, created)
+//             + PEXPIRE (base + jitter) + XADD rag:semlog:{p} {op:add,...} MAXLEN ~ + PEXPIRE;
+//             then the local index.
+//   lookup  = embed, top-k in the local index above the threshold, then VERIFY the candidates in
+//             Redis (one pipelined HMGET): a missing/expired entry is dropped from the index and
+//             the next candidate is served. Nothing is served that Redis no longer holds.
+//   invalidate = DEL + XADD {op:del}.
+//   feed    = the first use of a partition in this process rebuilds its index from Redis (SCAN +
+//             HMGET), then starts one tail loop for it: XREAD BLOCK on its own dedicated
+//             connection, so other processes' inserts/deletes reach this index within
+//             milliseconds. Concurrent first uses of one partition do not wait for the rebuild
+//             (they may miss until it is done; a miss is always safe).
+//
+// Thread safety: every method may be called from any thread, concurrently. Tail loops run on the
+// client's executor.
+// Lifetime: the Client and the Embedder must outlive the SemanticCache. Destroying it closes the
+// tail connections; the loops then end on their own (they hold only shared state, never `this`).
+// Calls in flight must have completed before destruction.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/error.h"
+#include "domain/semantic/semantic_keys.h"
+#include "embed/embedder.h"
+#include "embed/hashed_ngram_embedder.h"
+#include "index/index_manager.h"
+#include "index/partition.h"
+#include "index/similarity_threshold.h"
+#include "redis/client.h"
+
+namespace ragcache::semantic {
+
+struct SemanticCacheOptions {
+  // Cosine a match must reach; default: the built-in embedder's tuned value. Per-namespace
+  // overrides via SemanticCache::thresholds(), per-call via lookup().
+  float threshold = embed::kHashedNgramDefaultThreshold;
+  std::size_t top_k = 4;  // candidates verified in Redis per lookup
+  std::chrono::milliseconds ttl_base{std::chrono::hours(24)};
+  std::chrono::milliseconds ttl_jitter{std::chrono::hours(1)};
+  std::size_t feed_max_length = 10'000;  // XADD MAXLEN ~
+  std::chrono::milliseconds feed_block{1000};  // XREAD BLOCK of the tail loops
+  std::string key_prefix;  // prepended to every key (tests); must not contain '{' or '}'
+  index::IndexManagerOptions index;
+};
+
+struct SemanticHit {
+  std::string answer;        // the bytes given to insert(), unchanged
+  float similarity = 0.0f;   // cosine between the two questions' vectors
+  index::EntryId id = 0;     // for invalidate()
+  std::string question;      // the cached question that matched
+};
+
+struct SemanticCacheStats {
+  std::atomic<std::uint64_t> hits{0}, misses{0}, inserts{0}, stale_dropped{0}, feed_events{0},
+      feed_malformed{0}, rebuilt_entries{0};
+};
+
+class SemanticCache {
+ public:
+  // invalid_argument for a bad threshold, top_k 0, a negative TTL, or a prefix with braces.
+  static Result<std::unique_ptr<SemanticCache>> create(redis::Client& client, embed::Embedder& embedder,
+                                                       SemanticCacheOptions options = {});
+  ~SemanticCache();
+  SemanticCache(const SemanticCache&) = delete;
+  SemanticCache& operator=(const SemanticCache&) = delete;
+
+  // Stores `answer` for `question` in `partition`; returns the new entry's id.
+  // Errors: invalid_argument (empty question), the embedder's, Redis errors.
+  boost::asio::awaitable<Result<index::EntryId>> insert(index::PartitionKey partition, std::string question,
+                                                        std::string answer);
+
+  // The best verified entry at or above the threshold (per-call override, else the namespace's,
+  // else the default), or nullopt. Errors: invalid_argument (threshold outside [-1,1], empty
+  // question), the embedder's, Redis errors.
+  boost::asio::awaitable<Result<std::optional<SemanticHit>>> lookup(index::PartitionKey partition,
+                                                                    std::string question,
+                                                                    std::optional<float> threshold = std::nullopt);
+
+  // Deletes one entry everywhere (Redis + every process's index via the feed). True if it existed.
+  boost::asio::awaitable<Result<bool>> invalidate(index::PartitionKey partition, index::EntryId id);
+
+  // Per-namespace thresholds: configure before serving traffic (not synchronised).
+  index::SimilarityThresholds& thresholds() { return thresholds_; }
+  const SemanticKeys& keys() const;
+  const SemanticCacheStats& stats() const;
+  // Entries in this process's index (all partitions).
+  std::size_t indexed_entries() const;
+
+ private:
+  struct Shared;
+  struct PartitionState;
+  SemanticCache(redis::Client& client, embed::Embedder& embedder, SemanticCacheOptions options,
+                index::SimilarityThresholds thresholds);
+  boost::asio::awaitable<Result<std::vector<float>>> embed_one(const std::string& question);
+  // Rebuilds and starts the tail the first time `partition` is used here.
+  boost::asio::awaitable<Result<void>> ensure_partition(const index::PartitionKey& partition, const std::string& p);
+
+  static boost::asio::awaitable<void> tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state,
+                                                std::string last_id);
+
+  std::shared_ptr<Shared> shared_;
+  index::SimilarityThresholds thresholds_;
+};
+
+}  // namespace ragcache::semantic

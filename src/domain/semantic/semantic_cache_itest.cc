@@ -1,0 +1,264 @@
+// The semantic cache against a real redis-server, with the built-in embedder: paraphrase hit,
+// unrelated and hard-negative misses, tenant isolation, expiry, invalidation, two instances
+// (= two processes) seeing each other through the change feed, and a fresh instance rebuilding
+// its index from Redis.
+#include "domain/semantic/semantic_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "base/random.h"
+#include "support/async_test.h"
+#include "support/redis_server.h"
+
+namespace ragcache::semantic {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(asio::use_awaitable);
+}
+
+const index::PartitionKey kTenantA{"tenant-a", "gpt-test", "sysfp", ""};
+const index::PartitionKey kTenantB{"tenant-b", "gpt-test", "sysfp", ""};
+
+class SemanticCacheTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new testing::RedisServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!server_->running()) server_->start();
+    prefix_ = "t" + random_token().substr(0, 10) + ":";
+    embedder_ = std::move(*embed::HashedNgramEmbedder::create());
+  }
+  // The caches (destroyed at the end of the test body) closed their tail connections; let the
+  // tail loops observe that and end, as they would on a running server's io_context.
+  void TearDown() override {
+    io_.restart();
+    io_.run_for(300ms);
+  }
+
+  std::unique_ptr<redis::Client> make_client() {
+    redis::ClientOptions options;
+    options.url = server_->url();
+    auto client = redis::Client::create(io_.get_executor(), options);
+    EXPECT_TRUE(client.has_value());
+    return std::move(*client);
+  }
+
+  SemanticCacheOptions options() {
+    SemanticCacheOptions o;
+    o.key_prefix = prefix_;
+    o.feed_block = 200ms;  // short, so the tail notices the test ending quickly
+    return o;
+  }
+
+  std::unique_ptr<SemanticCache> make_cache(redis::Client& client, SemanticCacheOptions o) {
+    auto cache = SemanticCache::create(client, *embedder_, std::move(o));
+    EXPECT_TRUE(cache.has_value());
+    return std::move(*cache);
+  }
+
+  // Polls `cache` until `question` hits (or 5 s pass): for effects that travel through the feed.
+  static asio::awaitable<std::optional<SemanticHit>> eventually_hit(SemanticCache& cache, index::PartitionKey p,
+                                                                   std::string question) {
+    for (int i = 0; i < 500; ++i) {
+      auto hit = co_await cache.lookup(p, question);
+      if (hit && *hit) co_return **hit;
+      co_await sleep_for(10ms);
+    }
+    co_return std::nullopt;
+  }
+
+  static testing::RedisServer* server_;
+  asio::io_context io_;
+  std::string prefix_;
+  std::unique_ptr<embed::HashedNgramEmbedder> embedder_;
+};
+
+testing::RedisServer* SemanticCacheTest::server_ = nullptr;
+
+TEST_F(SemanticCacheTest, ParaphraseHitsUnrelatedAndHardNegativeMiss) {
+  auto client = make_client();
+  auto cache = make_cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto id = co_await cache->insert(kTenantA, "How do I reset my password?", "Click 'Forgot password'.");
+    EXPECT_TRUE(id);
+    auto hit = co_await cache->lookup(kTenantA, "how can i reset my password");
+    EXPECT_TRUE(hit && *hit);
+    if (hit && *hit) {
+      EXPECT_EQ((*hit)->answer, "Click 'Forgot password'.");
+      EXPECT_EQ((*hit)->id, *id);
+      EXPECT_EQ((*hit)->question, "How do I reset my password?");
+      EXPECT_GE((*hit)->similarity, embed::kHashedNgramDefaultThreshold);
+    }
+    auto unrelated = co_await cache->lookup(kTenantA, "What is the capital of France?");
+    EXPECT_TRUE(unrelated && !*unrelated);
+    auto hard_negative = co_await cache->lookup(kTenantA, "How do I reset my username?");
+    EXPECT_TRUE(hard_negative && !*hard_negative);
+    // A per-call threshold overrides the default (here: low enough to accept the hard negative).
+    auto loose = co_await cache->lookup(kTenantA, "How do I reset my username?", -1.0f);
+    EXPECT_TRUE(loose && *loose);
+    auto invalid = co_await cache->lookup(kTenantA, "x", 1.5f);
+    EXPECT_FALSE(invalid);
+  }());
+}
+
+TEST_F(SemanticCacheTest, StoredEntryHasTheDocumentedShape) {
+  auto client = make_client();
+  auto o = options();
+  o.ttl_base = 60s;
+  o.ttl_jitter = 10s;
+  auto cache = make_cache(*client, o);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto id = co_await cache->insert(kTenantA, "What are your opening hours?", std::string("bytes\0here", 10));
+    EXPECT_TRUE(id);
+    if (!id) co_return;
+    const auto p = partition_id(kTenantA);
+    const auto key = cache->keys().entry(p, *id);
+    EXPECT_EQ(server_->command({"HGET", key, "question"}), "What are your opening hours?");
+    EXPECT_EQ(server_->command({"HSTRLEN", key, "vector"}), std::to_string(4 * embedder_->dimension()));
+    EXPECT_EQ(server_->command({"HSTRLEN", key, "answer"}), "10");
+    auto ttl = std::stol(server_->command({"PTTL", key}));
+    EXPECT_GT(ttl, 50'000);
+    EXPECT_LE(ttl, 70'000);
+    EXPECT_EQ(server_->command({"XLEN", cache->keys().feed(p)}), "1");
+    EXPECT_GT(std::stol(server_->command({"PTTL", cache->keys().feed(p)})), 0);
+    auto hit = co_await cache->lookup(kTenantA, "what are your opening hours");
+    EXPECT_TRUE(hit && *hit && (*hit)->answer == std::string("bytes\0here", 10));
+  }());
+}
+
+TEST_F(SemanticCacheTest, TenantsNeverShareEntries) {
+  auto client = make_client();
+  auto cache = make_cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await cache->insert(kTenantA, "What is the capital of France?", "Paris"));
+    auto other = co_await cache->lookup(kTenantB, "What is the capital of France?");
+    EXPECT_TRUE(other && !*other);
+    index::PartitionKey other_namespace{"tenant-a", "gpt-test", "sysfp", "docs"};
+    auto other_ns = co_await cache->lookup(other_namespace, "What is the capital of France?");
+    EXPECT_TRUE(other_ns && !*other_ns);
+    auto same = co_await cache->lookup(kTenantA, "What is the capital of France?");
+    EXPECT_TRUE(same && *same);
+  }());
+}
+
+TEST_F(SemanticCacheTest, ExpiredEntriesMiss) {
+  auto client = make_client();
+  auto o = options();
+  o.ttl_base = 150ms;
+  o.ttl_jitter = 0ms;
+  auto cache = make_cache(*client, o);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await cache->insert(kTenantA, "How long does shipping take to Canada?", "5 days"));
+    auto fresh = co_await cache->lookup(kTenantA, "How long does shipping take to Canada?");
+    EXPECT_TRUE(fresh && *fresh);
+    co_await sleep_for(400ms);
+    auto expired = co_await cache->lookup(kTenantA, "How long does shipping take to Canada?");
+    EXPECT_TRUE(expired && !*expired);
+  }());
+}
+
+TEST_F(SemanticCacheTest, EntryGoneFromRedisIsNeverServed) {
+  // Redis is the truth: an entry deleted behind the index's back (no feed event) is verified
+  // away and dropped from the index, and the next candidate is served instead.
+  auto client = make_client();
+  auto cache = make_cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto first = co_await cache->insert(kTenantA, "How do I cancel my subscription?", "old");
+    auto second = co_await cache->insert(kTenantA, "How can I cancel my subscription?", "new");
+    EXPECT_TRUE(first && second);
+    if (!first || !second) co_return;
+    server_->command({"DEL", cache->keys().entry(partition_id(kTenantA), *first)});
+    auto hit = co_await cache->lookup(kTenantA, "How do I cancel my subscription?");
+    EXPECT_TRUE(hit && *hit);
+    if (hit && *hit) {
+      EXPECT_EQ((*hit)->answer, "new");
+    }
+    EXPECT_EQ(cache->stats().stale_dropped.load(), 1u);
+  }());
+}
+
+TEST_F(SemanticCacheTest, TwoInstancesSeeEachOthersInsertsAndInvalidations) {
+  auto client1 = make_client();
+  auto client2 = make_client();
+  auto cache1 = make_cache(*client1, options());
+  auto cache2 = make_cache(*client2, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    // cache2 knows the partition (its tail runs) before cache1 writes anything.
+    auto before = co_await cache2->lookup(kTenantA, "What is the price of the Pro plan?");
+    EXPECT_TRUE(before && !*before);
+    auto id = co_await cache1->insert(kTenantA, "What is the price of the Pro plan?", "$20");
+    EXPECT_TRUE(id);
+    auto seen = co_await eventually_hit(*cache2, kTenantA, "what is the price of the pro plan");
+    EXPECT_TRUE(seen);
+    if (seen) {
+      EXPECT_EQ(seen->answer, "$20");
+    }
+    EXPECT_GE(cache2->stats().feed_events.load(), 1u);
+    EXPECT_EQ(cache2->stats().rebuilt_entries.load(), 0u);  // it came through the feed
+
+    // An invalidation by cache2 leaves cache1's index through the feed too.
+    auto removed = co_await cache2->invalidate(kTenantA, *id);
+    EXPECT_TRUE(removed && *removed);
+    for (int i = 0; i < 500 && cache1->indexed_entries() != 0; ++i) co_await sleep_for(10ms);
+    EXPECT_EQ(cache1->indexed_entries(), 0u);
+    auto gone = co_await cache1->lookup(kTenantA, "What is the price of the Pro plan?");
+    EXPECT_TRUE(gone && !*gone);
+    auto again = co_await cache2->invalidate(kTenantA, *id);
+    EXPECT_TRUE(again && !*again);
+  }());
+}
+
+TEST_F(SemanticCacheTest, FreshInstanceRebuildsFromRedis) {
+  auto client = make_client();
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    {
+      auto writer = make_cache(*client, options());
+      EXPECT_TRUE(co_await writer->insert(kTenantA, "What is the capital of France?", "Paris"));
+      EXPECT_TRUE(co_await writer->insert(kTenantA, "How do I reset my password?", "Forgot password"));
+      EXPECT_TRUE(co_await writer->insert(kTenantB, "What is the capital of France?", "Paris (B)"));
+    }
+    auto fresh = make_cache(*client, options());
+    EXPECT_EQ(fresh->indexed_entries(), 0u);
+    auto hit = co_await fresh->lookup(kTenantA, "what's the capital of france");
+    EXPECT_TRUE(hit && *hit);
+    if (hit && *hit) {
+      EXPECT_EQ((*hit)->answer, "Paris");
+    }
+    EXPECT_EQ(fresh->stats().rebuilt_entries.load(), 2u);  // only tenant A's partition
+  }());
+}
+
+TEST_F(SemanticCacheTest, BadOptionsAndInputsAreErrors) {
+  auto client = make_client();
+  auto o = options();
+  o.threshold = 2.0f;
+  EXPECT_FALSE(SemanticCache::create(*client, *embedder_, o));
+  o = options();
+  o.top_k = 0;
+  EXPECT_FALSE(SemanticCache::create(*client, *embedder_, o));
+  o = options();
+  o.key_prefix = "{x}";
+  EXPECT_FALSE(SemanticCache::create(*client, *embedder_, o));
+  auto cache = make_cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto empty = co_await cache->insert(kTenantA, "", "x");
+    EXPECT_FALSE(empty);
+    auto empty_lookup = co_await cache->lookup(kTenantA, "");
+    EXPECT_FALSE(empty_lookup);
+  }());
+}
+
+}  // namespace
+}  // namespace ragcache::semantic

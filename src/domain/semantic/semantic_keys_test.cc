@@ -1,0 +1,135 @@
+// Keys, ids, vector bytes and change-feed entries of the semantic cache (pure).
+#include "domain/semantic/semantic_keys.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "domain/semantic/feed_event.h"
+
+namespace ragcache::semantic {
+namespace {
+
+index::PartitionKey key(std::string tenant, std::string ns = "") { return {std::move(tenant), "gpt", "sys", std::move(ns)}; }
+
+TEST(SemanticKeys, PartitionIdSeparatesTenantsAndNamespaces) {
+  EXPECT_EQ(partition_id(key("a")), partition_id(key("a")));
+  EXPECT_NE(partition_id(key("a")), partition_id(key("b")));
+  EXPECT_NE(partition_id(key("a")), partition_id(key("a", "docs")));
+  EXPECT_EQ(partition_id(key("a")).size(), 32u);
+}
+
+TEST(SemanticKeys, EntryIdRoundTripsAndRejectsGarbage) {
+  for (index::EntryId id : {index::EntryId{0}, index::EntryId{1}, index::EntryId{0xdeadbeefcafef00d}, UINT64_MAX}) {
+    auto text = format_entry_id(id);
+    EXPECT_EQ(text.size(), 16u);
+    EXPECT_EQ(parse_entry_id(text), id);
+  }
+  EXPECT_FALSE(parse_entry_id("123"));
+  EXPECT_FALSE(parse_entry_id("00000000000000000"));
+  EXPECT_FALSE(parse_entry_id("000000000000000G"));
+  EXPECT_FALSE(parse_entry_id("000000000000000A"));  // upper case is never written
+}
+
+TEST(SemanticKeys, KeysShareThePartitionHashTag) {
+  SemanticKeys keys("t1:");
+  EXPECT_EQ(keys.entry("abc", 255), "t1:rag:sem:{abc}:00000000000000ff");
+  EXPECT_EQ(keys.feed("abc"), "t1:rag:semlog:{abc}");
+  EXPECT_EQ(keys.entry_pattern("abc"), "t1:rag:sem:{abc}:*");
+  EXPECT_EQ(keys.id_of_entry_key("abc", keys.entry("abc", 255)), index::EntryId{255});
+  EXPECT_FALSE(keys.id_of_entry_key("abd", keys.entry("abc", 255)));
+  EXPECT_FALSE(keys.id_of_entry_key("abc", "t1:rag:sem:{abc}:xyz"));
+  EXPECT_EQ(SemanticKeys("a*b:").entry_pattern("p"), "a\\*b:rag:sem:{p}:*");
+}
+
+TEST(SemanticKeys, VectorBytesRoundTrip) {
+  std::vector<float> v{0.5f, -1.25f, 3.0e-8f, 0.0f};
+  auto bytes = encode_vector(v);
+  EXPECT_EQ(bytes.size(), 16u);
+  EXPECT_EQ(*decode_vector(bytes), v);
+  EXPECT_FALSE(decode_vector("abc"));
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_FALSE(decode_vector(encode_vector(std::vector<float>{1.0f, nan})));
+}
+
+// Turns an XADD command's field arguments (after "*") into the Reply XREAD would give back.
+redis::Reply fields_of(const redis::Command& xadd, std::size_t first) {
+  redis::Reply r;
+  r.kind = redis::Reply::Kind::array;
+  for (std::size_t i = first; i < xadd.arg_count(); ++i) r.elements.push_back(redis::Reply::make_bulk(std::string(xadd.arg_at(i))));
+  return r;
+}
+
+TEST(FeedEvent, AddAndDelRoundTrip) {
+  FeedEvent add{FeedEvent::Op::add, 42, 1700000000123, {0.25f, -0.5f}};
+  redis::Command c1("XADD", "k", "*");
+  append_fields(c1, add);
+  auto back = parse_feed_fields(fields_of(c1, 3));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->op, FeedEvent::Op::add);
+  EXPECT_EQ(back->id, 42u);
+  EXPECT_EQ(back->expires_ms, 1700000000123);
+  EXPECT_EQ(back->vector, add.vector);
+
+  FeedEvent del{FeedEvent::Op::del, 7, 0, {}};
+  redis::Command c2("XADD", "k", "*");
+  append_fields(c2, del);
+  auto back2 = parse_feed_fields(fields_of(c2, 3));
+  ASSERT_TRUE(back2);
+  EXPECT_EQ(back2->op, FeedEvent::Op::del);
+  EXPECT_EQ(back2->id, 7u);
+}
+
+TEST(FeedEvent, MalformedEntriesAreErrorsNotCrashes) {
+  redis::Command bad_op("X", "op", "upsert", "id", format_entry_id(1));
+  EXPECT_FALSE(parse_feed_fields(fields_of(bad_op, 1)));
+  redis::Command no_vec("X", "op", "add", "id", format_entry_id(1), "exp", "5");
+  EXPECT_FALSE(parse_feed_fields(fields_of(no_vec, 1)));
+  redis::Command bad_exp("X", "op", "add", "id", format_entry_id(1), "exp", "5x", "vec", encode_vector(std::vector<float>{1.0f}));
+  EXPECT_FALSE(parse_feed_fields(fields_of(bad_exp, 1)));
+  redis::Command odd("X", "op");
+  EXPECT_FALSE(parse_feed_fields(fields_of(odd, 1)));
+}
+
+TEST(FeedEvent, XreadReplyKeepsOrderSkipsMalformedAndAdvances) {
+  auto entry = [](std::string id, redis::Reply fields) {
+    redis::Reply e;
+    e.kind = redis::Reply::Kind::array;
+    e.elements.push_back(redis::Reply::make_bulk(std::move(id)));
+    e.elements.push_back(std::move(fields));
+    return e;
+  };
+  redis::Command del1("X", "op", "del", "id", format_entry_id(1));
+  redis::Command junk("X", "op", "zap");
+  redis::Command del2("X", "op", "del", "id", format_entry_id(2));
+  redis::Reply entries;
+  entries.kind = redis::Reply::Kind::array;
+  entries.elements.push_back(entry("1-0", fields_of(del1, 1)));
+  entries.elements.push_back(entry("2-0", fields_of(junk, 1)));
+  entries.elements.push_back(entry("3-0", fields_of(del2, 1)));
+  redis::Reply stream;
+  stream.kind = redis::Reply::Kind::array;
+  stream.elements.push_back(redis::Reply::make_bulk("feed"));
+  stream.elements.push_back(entries);
+  redis::Reply reply;
+  reply.kind = redis::Reply::Kind::array;
+  reply.elements.push_back(stream);
+
+  auto batch = parse_xread_reply(reply, "0-0");
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->last_stream_id, "3-0");
+  ASSERT_EQ(batch->events.size(), 2u);
+  EXPECT_EQ(batch->events[0].id, 1u);
+  EXPECT_EQ(batch->events[1].id, 2u);
+  EXPECT_EQ(batch->malformed, 1u);
+
+  auto timeout = parse_xread_reply(redis::Reply::make_nil(), "5-0");
+  ASSERT_TRUE(timeout);
+  EXPECT_EQ(timeout->last_stream_id, "5-0");
+  EXPECT_TRUE(timeout->events.empty());
+  EXPECT_FALSE(parse_xread_reply(redis::Reply::make_integer(3), "0-0"));
+}
+
+}  // namespace
+}  // namespace ragcache::semantic
