@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libhiredis-dev libssl-dev openssl libhnswlib-dev libzstd-dev libpcre2-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server redis-tools nodejs npm wrk curl
+  redis-server redis-tools wrk curl python3
 )
 
 install_apt_packages() {
@@ -20,6 +20,10 @@ install_apt_packages() {
   for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Node.js may come from elsewhere than Debian (then Debian's npm would conflict with it):
+  # only ask apt for it when the commands are missing.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing: ${missing[*]}"
     $SUDO apt-get update -qq
