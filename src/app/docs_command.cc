@@ -15,7 +15,6 @@
 // Exit status: 0 on success (begin: acquired), 2 begin: unchanged, 3 begin: busy, 4 renew: lease
 // lost, 5 show: unknown document, 1 on bad input or any error (message on stderr).
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <ctime>
@@ -25,6 +24,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/cli_runtime.h"
 #include "app/commands.h"
 #include "base/hash.h"
 #include "domain/limits/doc_registry.h"
@@ -177,31 +177,18 @@ asio::awaitable<int> run(limits::DocRegistry& docs, const DocsCliOptions& o) {
 int run_docs_command(const DocsCliOptions& o) {
   if (auto v = limits::validate_doc_id(o.doc_id); !v) return fail_with(o.action, v.error());
   asio::io_context io;
-  auto make = [&](const std::string& url) {
-    redis::ClientOptions options;
-    options.url = url;
-    options.pool_size = 1;
-    options.connection.client_name = "ragcache-cli";
-    return redis::Client::create(io.get_executor(), options);
-  };
   const std::string state_url = pick_url(o.state_redis, o.redis);
   const std::string cache_url = pick_url(o.cache_redis, o.redis);
-  auto state = make(state_url);
+  auto state = make_cli_client(io, state_url);
   if (!state) return fail_with(o.action, state.error());
   std::unique_ptr<redis::Client> cache_owner;
   if (cache_url != state_url) {
-    auto cache = make(cache_url);
+    auto cache = make_cli_client(io, cache_url);
     if (!cache) return fail_with(o.action, cache.error());
     cache_owner = std::move(*cache);
   }
   limits::DocRegistry docs(**state, cache_owner ? *cache_owner : **state);
-  int rc = 1;
-  asio::co_spawn(io, run(docs, o), [&](std::exception_ptr e, int result) {
-    rc = e ? 1 : result;
-    io.stop();  // the clients' connection coroutines would otherwise keep running
-  });
-  io.run();
-  return rc;
+  return run_to_completion(io, run(docs, o));
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 // redis://127.0.0.1:6379. --json prints the native API's body ({"questions":[...]}).
 // Exit status: 0 on success (an empty ranking included), 1 on bad input or a Redis error.
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "app/cli_runtime.h"
 #include "app/commands.h"
 #include "domain/limits/hot_questions.h"
 #include "redis/client.h"
@@ -75,23 +75,13 @@ int run_hot_command(const HotCliOptions& o) {
     return 1;
   }
   asio::io_context io;
-  redis::ClientOptions client_options;
-  client_options.url = redis_url(o);
-  client_options.pool_size = 1;
-  client_options.connection.client_name = "ragcache-cli";
-  auto client = redis::Client::create(io.get_executor(), client_options);
+  auto client = make_cli_client(io, redis_url(o));
   if (!client) {
     std::cerr << "ragcache hot: " << client.error().message() << "\n";
     return 1;
   }
   limits::HotQuestions hot(**client);
-  int rc = 1;
-  asio::co_spawn(io, run(hot, o, *query), [&](std::exception_ptr e, int result) {
-    rc = e ? 1 : result;
-    io.stop();  // the client's connection coroutines would otherwise keep running
-  });
-  io.run();
-  return rc;
+  return run_to_completion(io, run(hot, o, *query));
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 // else redis://127.0.0.1:6379. Exit status: 0 on success, 1 when the session does not exist
 // (show) or on any error (message on stderr).
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
 #include <ctime>
@@ -16,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "app/cli_runtime.h"
 #include "app/commands.h"
 #include "domain/session/session_store.h"
 #include "redis/client.h"
@@ -104,23 +104,13 @@ asio::awaitable<int> run(const session::SessionStore& store, const SessionCliOpt
 
 int run_session_command(const SessionCliOptions& o) {
   asio::io_context io;
-  redis::ClientOptions client_options;
-  client_options.url = redis_url(o);
-  client_options.pool_size = 1;
-  client_options.connection.client_name = "ragcache-cli";
-  auto client = redis::Client::create(io.get_executor(), client_options);
+  auto client = make_cli_client(io, redis_url(o));
   if (!client) {
     std::cerr << "ragcache session: " << client.error().message() << "\n";
     return 1;
   }
   session::SessionStore store(**client);
-  int rc = 1;
-  asio::co_spawn(io, run(store, o), [&](std::exception_ptr e, int result) {
-    rc = e ? 1 : result;
-    io.stop();  // the client's connection coroutines would otherwise keep running
-  });
-  io.run();
-  return rc;
+  return run_to_completion(io, run(store, o));
 }
 
 }  // namespace
