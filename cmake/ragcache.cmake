@@ -65,7 +65,9 @@ endfunction()
 
 # ragcache_embed_text(TARGET OUT_NAME FILES...): embeds text files (Lua scripts, dashboard assets)
 # into a generated .cc as std::string_view constants, so the binary needs no files at run time.
-# For file src/redis/scripts/foo_bar.lua the symbol is ragcache::embedded::<OUT_NAME>_foo_bar.
+# For file src/redis/scripts/foo_bar.lua the symbol is ragcache::embedded::<OUT_NAME>_foo_bar; every
+# file is also listed by name (foo_bar.lua) in ragcache::embedded::<OUT_NAME>_files. Two files with
+# the same name without extension (app.js, app.css) are refused: their symbols would clash.
 function(ragcache_embed_text target out_name)
   set(_out_cc ${PROJECT_BINARY_DIR}/generated/ragcache/embedded_${out_name}.cc)
   set(_out_h ${PROJECT_BINARY_DIR}/generated/ragcache/embedded_${out_name}.h)

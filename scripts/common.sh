@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools wrk curl python3
+  # headless browser for the dashboard's e2e test (src/app/dashboard_etest.cc, driven by playwright-core)
+  chromium chromium-driver
 )
 
 install_apt_packages() {

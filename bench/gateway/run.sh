@@ -4,7 +4,11 @@
 #     redis-benchmark GET at 50 clients on the same redis-server (the floor: one Redis round trip);
 #  2. pass-through overhead: p50 of a request through the gateway with caching off
 #     (Cache-Control: no-store) minus p50 of the same request sent to mock-llm directly.
+#  Extra rows: a streamed hit (the cached answer replayed as SSE), hits with the L1 off (every hit
+#  one Redis GET; a second gateway on the same Redis), a streamed pass-through, p99s.
 #   bench/gateway/run.sh [BUILD_DIR]     (default build/release; DURATION=10s by default)
+# Everything (wrk, redis-server, gateway, mock-llm) shares the machine's cores: on a 2-core box
+# wrk alone takes about one of them, so the numbers are a floor for the gateway, not a ceiling.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BUILD="${1:-$ROOT/build/release}"
@@ -13,9 +17,10 @@ DURATION="${DURATION:-10s}"
 [ -x "$BIN" ] || { echo "build first: cmake --build $BUILD --target ragcache" >&2; exit 1; }
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 DIR="$(mktemp -d)"
-RPORT=$(free_port); MPORT=$(free_port); GPORT=$(free_port)
+RPORT=$(free_port); MPORT=$(free_port); GPORT=$(free_port); G2PORT=$(free_port)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$DIR"; }
+# Wait for the servers to exit before removing their folder (redis writes into it while it stops).
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no --logfile "$DIR/redis.log" &
 pids+=($!)
@@ -25,7 +30,11 @@ for _ in $(seq 100); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sle
 "$BIN" serve --listen "127.0.0.1:$GPORT" --redis "redis://127.0.0.1:$RPORT" --upstream "http://127.0.0.1:$MPORT/v1" \
   --log-level warn > "$DIR/gateway.log" 2>&1 &
 pids+=($!)
+"$BIN" serve --listen "127.0.0.1:$G2PORT" --redis "redis://127.0.0.1:$RPORT" --upstream "http://127.0.0.1:$MPORT/v1" \
+  --log-level warn --cache-l1-max-bytes 0 > "$DIR/gateway-nol1.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$GPORT/healthz" >/dev/null && break; sleep 0.05; done
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$G2PORT/healthz" >/dev/null && break; sleep 0.05; done
 
 # wrk: "Requests/sec" and the 99% latency line of --latency, in ms.
 wrk_run() {  # url script [header]
@@ -48,10 +57,17 @@ read -r HIT_RPS HIT_P50 HIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/com
 RB_GET=$(redis-benchmark -p "$RPORT" -c 50 -n 300000 -t get --csv | tail -1 | cut -d, -f2 | tr -d '"')
 read -r DIRECT_RPS DIRECT_P50 DIRECT_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
 read -r PASS_RPS PASS_P50 PASS_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua" "Cache-Control: no-store")
+read -r SHIT_RPS SHIT_P50 SHIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua")
+read -r NOL1_RPS NOL1_P50 NOL1_P99 < <(wrk_run "http://127.0.0.1:$G2PORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
+read -r DSTREAM_RPS DSTREAM_P50 DSTREAM_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua")
+read -r PSTREAM_RPS PSTREAM_P50 PSTREAM_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua" "Cache-Control: no-store")
 HITS=$(curl -s "http://127.0.0.1:$GPORT/metrics" | awk '/^ragcache_requests_total\{cache="HIT"\}/ {print $2}')
-python3 - "$HIT_RPS" "$HIT_P50" "$HIT_P99" "$RB_GET" "$DIRECT_RPS" "$DIRECT_P50" "$PASS_RPS" "$PASS_P50" "$PASS_P99" "$HITS" <<'PY'
+python3 - "$HIT_RPS" "$HIT_P50" "$HIT_P99" "$RB_GET" "$DIRECT_RPS" "$DIRECT_P50" "$PASS_RPS" "$PASS_P50" "$PASS_P99" "$HITS" \
+  "$SHIT_RPS" "$SHIT_P50" "$SHIT_P99" "$NOL1_RPS" "$NOL1_P50" "$NOL1_P99" "$DIRECT_P99" \
+  "$DSTREAM_RPS" "$DSTREAM_P50" "$PSTREAM_RPS" "$PSTREAM_P50" "$PSTREAM_P99" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import sys
-hit_rps, hit_p50, hit_p99, rb, d_rps, d_p50, p_rps, p_p50, p_p99, hits = sys.argv[1:]
+(hit_rps, hit_p50, hit_p99, rb, d_rps, d_p50, p_rps, p_p50, p_p99, hits, s_rps, s_p50, s_p99, n_rps, n_p50, n_p99,
+ d_p99, ds_rps, ds_p50, ps_rps, ps_p50, ps_p99, cores, load) = sys.argv[1:]
 f = float
 print("| measurement | value | baseline (same run) | ratio / difference |")
 print("|---|---|---|---|")
@@ -60,4 +76,9 @@ print(f"| exact-hit p50 / p99 | {f(hit_p50):.3f} / {f(hit_p99):.3f} ms | | |")
 print(f"| pass-through p50 (no-store) | {f(p_p50):.3f} ms | mock-llm direct p50: {f(d_p50):.3f} ms | +{f(p_p50)-f(d_p50):.3f} ms |")
 print(f"| pass-through req/s | {f(p_rps):,.0f} | mock-llm direct: {f(d_rps):,.0f} | {f(p_rps)/f(d_rps):.2f} |")
 print(f"| HIT responses counted by the gateway | {hits} | | |")
+print(f"| pass-through p99 (no-store) | {f(p_p99):.3f} ms | mock-llm direct p99: {f(d_p99):.3f} ms | +{f(p_p99)-f(d_p99):.3f} ms |")
+print(f"| exact-hit replayed as SSE (stream: true) req/s, p50 / p99 | {f(s_rps):,.0f}, {f(s_p50):.3f} / {f(s_p99):.3f} ms | non-stream hit: {f(hit_rps):,.0f} | {f(s_rps)/f(hit_rps):.2f} |")
+print(f"| exact-hit req/s with the L1 off (one Redis GET per hit), p50 / p99 | {f(n_rps):,.0f}, {f(n_p50):.3f} / {f(n_p99):.3f} ms | redis-benchmark GET: {f(rb):,.0f} ops/s | {f(n_rps)/f(rb):.2f} |")
+print(f"| streamed pass-through (no-store, stream: true) req/s, p50 / p99 | {f(ps_rps):,.0f}, {f(ps_p50):.3f} / {f(ps_p99):.3f} ms | mock-llm direct stream: {f(ds_rps):,.0f}, p50 {f(ds_p50):.3f} ms | +{f(ps_p50)-f(ds_p50):.3f} ms |")
+print(f"| machine | {cores} cores, load {load} at the end | wrk -t2 -c50, everything on the same cores | |")
 PY

@@ -22,7 +22,7 @@ PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no \
   --logfile "$DIR/redis.log" &
 RPID=$!
-trap 'kill $RPID 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $RPID 2>/dev/null; wait $RPID 2>/dev/null; rm -rf "$DIR"' EXIT
 for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 URL="redis://127.0.0.1:$PORT"
 

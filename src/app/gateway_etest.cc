@@ -26,17 +26,8 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using testing::RagcacheProcess;
 using testing::RedisServer;
-
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+using testing::header_value;
+using testing::run_command;
 
 json::object mock_stats(const RagcacheProcess& mock) {
   std::string body;
@@ -45,19 +36,6 @@ json::object mock_stats(const RagcacheProcess& mock) {
 }
 
 std::int64_t chat_calls(const RagcacheProcess& mock) { return mock_stats(mock).at("chat_calls").to_number<std::int64_t>(); }
-
-std::string header_value(const std::string& headers, const std::string& name) {
-  std::string lower_headers = headers, lower_name = name;
-  for (auto& c : lower_headers) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (auto& c : lower_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto pos = lower_headers.find(lower_name + ":");
-  if (pos == std::string::npos) return {};
-  auto start = pos + name.size() + 1;
-  auto end = headers.find("\r\n", start);
-  std::string v = headers.substr(start, end - start);
-  while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-  return v;
-}
 
 std::vector<std::string> gateway_args(const RedisServer& redis, const RagcacheProcess& mock) {
   return {"serve", "--redis", redis.url(), "--upstream", mock.base_url() + "/v1", "--io-threads", "2"};

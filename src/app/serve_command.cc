@@ -17,8 +17,13 @@
 #include "domain/cache/exact_cache.h"
 #include "domain/cache/single_flight.h"
 #include "domain/session/bpe_token_counter.h"
+#include "domain/semantic/semantic_cache.h"
 #include "domain/session/session_store.h"
+#include "embed/embedding_cache.h"
+#include "embed/hashed_ngram_embedder.h"
+#include "embed/openai_embedder.h"
 #include "http/gateway/gateway.h"
+#include "http/gateway/upstream_embedding_transport.h"
 #include "http/io_threads.h"
 #include "http/listen_address.h"
 #include "http/metrics.h"
@@ -55,6 +60,102 @@ void print_banner(const ServeConfig& config, const http::ListenAddress& addr, bo
             << std::flush;
 }
 
+// The circuit breaker of one Redis role's client, exported as
+// ragcache_redis_circuit_state{role} (0 closed, 1 open, 2 half-open) and
+// ragcache_redis_circuit_open_total{role}. Commands refused while it is open fail at once, so the
+// gateway bypasses the cache (counted in ragcache_redis_errors_total) instead of waiting.
+redis::CircuitBreakerOptions circuit_breaker_options(const ServeConfig& config, http::MetricsRegistry& metrics,
+                                                     const std::string& role) {
+  redis::CircuitBreakerOptions options;
+  options.failure_threshold = static_cast<std::size_t>(config.redis_breaker_failures);
+  options.open_duration = std::chrono::milliseconds(config.redis_breaker_open_ms);
+  auto& state = metrics.gauge("redis_circuit_state", "Redis circuit breaker: 0 closed, 1 open, 2 half-open", {"role"})
+                    .with({role});
+  auto& opened = metrics.counter("redis_circuit_open_total", "Times the Redis circuit breaker opened", {"role"})
+                     .with({role});
+  options.on_state_change = [&state, &opened, role](redis::CircuitState from, redis::CircuitState to) {
+    state.set(static_cast<double>(to));
+    if (to == redis::CircuitState::open) {
+      opened.inc();
+      if (from == redis::CircuitState::closed) spdlog::warn("redis {}: circuit open, bypassing it", role);
+    } else if (to == redis::CircuitState::closed) {
+      spdlog::info("redis {}: circuit closed, Redis answers again", role);
+    }
+  };
+  return options;
+}
+
+// The semantic cache and what it needs: the built-in embedder, or an OpenAI-compatible one
+// behind the embeddings cache. Members in destruction order (cache first).
+struct SemanticParts {
+  std::shared_ptr<http::UpstreamClient> embed_client;
+  std::unique_ptr<gateway::UpstreamEmbeddingTransport> transport;
+  std::unique_ptr<embed::Embedder> base;
+  std::unique_ptr<embed::CachedEmbedder> cached;
+  embed::Embedder* embedder = nullptr;
+  std::unique_ptr<semantic::SemanticCache> cache;
+};
+
+Result<SemanticParts> make_semantic_cache(asio::io_context& ctx, const ServeConfig& config, const std::string& upstream_url,
+                                          redis::Client& redis, embed::EmbeddingCache& embedding_cache) {
+  SemanticParts parts;
+  if (config.embedder == "builtin") {
+    auto e = embed::HashedNgramEmbedder::create();
+    if (!e) return e.error();
+    parts.base = std::move(*e);
+    parts.embedder = parts.base.get();
+  } else {
+    const auto timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, config.embedder_timeout_ms));
+    const std::string url = config.embedder_url.empty() ? upstream_url : config.embedder_url;
+    auto client = http::UpstreamClient::create(
+        ctx.get_executor(), {.base_url = url,
+                             .connect_timeout = std::min<std::chrono::milliseconds>(timeout, std::chrono::seconds(5)),
+                             .first_byte_timeout = timeout,
+                             .idle_read_timeout = timeout,
+                             .total_timeout = timeout});
+    if (!client) return Error(client.error().code, "--embedder-url: " + client.error().message());
+    parts.embed_client = *client;
+    parts.transport = std::make_unique<gateway::UpstreamEmbeddingTransport>(parts.embed_client);
+    auto e = embed::OpenAiEmbedder::create(
+        *parts.transport, {.model = config.embedder_model,
+                           .api_key = config.embedder_api_key.empty() ? config.upstream_api_key : config.embedder_api_key,
+                           .dimensions = static_cast<std::size_t>(config.embedder_dimensions),
+                           .max_batch = static_cast<std::size_t>(config.embedder_batch),
+                           // The semantic step runs on a chat miss's path: one retry, not more.
+                           .max_attempts = 2});
+    if (!e) return e.error();
+    if ((*e)->dimension() == 0) {
+      // The semantic cache needs the vector size before its first lookup: ask the endpoint now.
+      std::optional<Result<void>> probed;
+      auto* openai = e->get();
+      asio::co_spawn(ctx, [&probed, openai]() -> asio::awaitable<void> { probed = co_await openai->probe(); },
+                     asio::detached);
+      while (!probed && ctx.run_one() > 0) {
+      }
+      ctx.restart();
+      if (!probed || !*probed) {
+        return Error(Errc::unavailable, "--embedder openai: could not reach " + url + "/embeddings to learn the vector size (" +
+                                            (probed ? probed->error().message() : std::string("no answer")) +
+                                            "); set --embedder-dimensions to start without asking");
+      }
+    }
+    parts.base = std::move(*e);
+    parts.cached = std::make_unique<embed::CachedEmbedder>(*parts.base, embedding_cache);
+    parts.embedder = parts.cached.get();
+  }
+  semantic::SemanticCacheOptions options;
+  options.threshold = static_cast<float>(config.semantic_threshold);
+  auto cache = semantic::SemanticCache::create(redis, *parts.embedder, options);
+  if (!cache) return cache.error();
+  auto thresholds = parse_namespace_thresholds(config.semantic_namespace_thresholds);
+  if (!thresholds) return thresholds.error();
+  for (const auto& [ns, t] : *thresholds) {
+    if (auto r = (*cache)->thresholds().set_for_namespace(ns, t); !r) return r.error();
+  }
+  parts.cache = std::move(*cache);
+  return parts;
+}
+
 int run_serve(const ServeConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   auto listen = http::parse_listen_address(config.listen);
@@ -72,13 +173,16 @@ int run_serve(const ServeConfig& config) {
   }
 
   asio::io_context ctx;
+  http::MetricsRegistry metrics;
   redis::ClientOptions redis_options;
   redis_options.pool_size = static_cast<std::size_t>(std::max(1, config.redis_pool_size));
   redis_options.connection.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
   redis_options.url = cache_url;
+  redis_options.circuit_breaker = circuit_breaker_options(config, metrics, "cache");
   auto cache_redis = redis::Client::create(ctx.get_executor(), redis_options);
   if (!cache_redis) fail("--cache-redis: " + cache_redis.error().message());
   redis_options.url = state_url;
+  redis_options.circuit_breaker = circuit_breaker_options(config, metrics, "state");
   auto state_redis = redis::Client::create(ctx.get_executor(), redis_options);
   if (!state_redis) fail("--state-redis: " + state_redis.error().message());
 
@@ -101,7 +205,6 @@ int run_serve(const ServeConfig& config) {
                            .total_timeout = std::chrono::milliseconds(config.upstream_timeout_ms)});
   if (!upstream) fail("--upstream: " + upstream.error().message());
 
-  http::MetricsRegistry metrics;
   cache::ExactCacheOptions cache_options;
   cache_options.ttl_base = std::chrono::seconds(config.cache_ttl_seconds);
   cache_options.ttl_jitter = std::chrono::seconds(config.cache_ttl_jitter_seconds);
@@ -123,15 +226,31 @@ int run_serve(const ServeConfig& config) {
   }
   session::SessionStore sessions(**state_redis, session_options, *counter);
 
-  limits::RateLimiter rate_limiter(**state_redis);
-  limits::TokenQuota token_quota(**state_redis);
+  // Redis unreachable: the limits let requests through (open) or refuse them (closed).
+  const auto limits_on_error =
+      config.limits_on_redis_error == "closed" ? limits::FailureMode::closed : limits::FailureMode::open;
+  limits::RateLimiter rate_limiter(**state_redis, {.on_error = limits_on_error});
+  limits::TokenQuota token_quota(**state_redis, {.on_error = limits_on_error});
   limits::HotQuestions hot(**cache_redis);
+  gateway::HotRecorder hot_recorder(hot, ctx.get_executor());  // batched hot-question writes
   limits::DocRegistry docs(**state_redis, **cache_redis);
+  // Embeddings cache (emb:<model>:<sha256>): for /v1/embeddings and the openai embedder.
+  embed::EmbeddingCache embedding_cache(**cache_redis,
+                                        {.ttl = std::chrono::seconds(std::max<std::int64_t>(1, config.embeddings_cache_ttl_seconds))});
+  SemanticParts semantic_parts;
+  if (config.semantic == "on") {
+    auto parts = make_semantic_cache(ctx, config, upstream_url, **cache_redis, embedding_cache);
+    if (!parts) fail(parts.error().message());
+    semantic_parts = std::move(*parts);
+  }
   gateway::GatewayOptions gateway_options{.shared_tenant = config.shared_tenant,
                                           .forward_authorization = config.forward_authorization};
+  gateway_options.access_log = config.access_log;
+  if (semantic_parts.embedder) gateway_options.semantic_embedder_id = std::string(semantic_parts.embedder->model_id());
   gateway_options.rate = {.limit = config.limits_requests_per_minute, .period = std::chrono::minutes(1),
                           .burst = config.limits_burst};
   gateway_options.tokens = {.per_minute = config.limits_tokens_per_minute, .per_day = config.limits_tokens_per_day};
+  gateway_options.limiter_failure = limits_on_error;
   gateway::Gateway gw({.cache_redis = cache_redis->get(),
                        .state_redis = state_redis->get(),
                        .upstream = *upstream,
@@ -142,8 +261,11 @@ int run_serve(const ServeConfig& config) {
                        .rate_limiter = &rate_limiter,
                        .token_quota = &token_quota,
                        .hot = &hot,
+                       .hot_recorder = &hot_recorder,
                        .docs = &docs,
-                       .token_counter = *counter},
+                       .token_counter = *counter,
+                       .semantic = semantic_parts.cache.get(),
+                       .embeddings = &embedding_cache},
                       gateway_options);
   http::Router router;
   gw.add_routes(router);
@@ -165,6 +287,8 @@ int run_serve(const ServeConfig& config) {
     spdlog::info("signal {}: shutting down (grace {} ms)", sig, config.shutdown_grace_ms);
     asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
       co_await server.stop(std::chrono::milliseconds(config.shutdown_grace_ms));
+      co_await hot_recorder.stop();  // the counts of the last requests, before Redis goes
+      semantic_parts.cache.reset();  // while the io_context runs (its tail loops end on it)
       if (mock_server) co_await mock_server->stop(std::chrono::milliseconds(100));
       ctx.stop();
     }, asio::detached);

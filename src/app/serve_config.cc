@@ -96,10 +96,29 @@ const std::vector<Option>& options() {
       opt("data_dir", &ServeConfig::data_dir, "Data directory of the managed local redis-server"),
       opt("redis_server", &ServeConfig::redis_server, "redis-server binary for the managed local server"),
       opt("semantic", &ServeConfig::semantic, "Semantic cache: on|off"),
+      opt("semantic_threshold", &ServeConfig::semantic_threshold,
+          "Cosine a semantic hit must reach (0-1; per request: X-Semantic-Threshold)"),
+      opt("semantic_namespace_thresholds", &ServeConfig::semantic_namespace_thresholds,
+          "Per-namespace thresholds, e.g. \"docs=0.95,faq=0.85\""),
+      opt("embedder", &ServeConfig::embedder, "Embedder of the semantic cache: builtin|openai"),
+      opt("embedder_url", &ServeConfig::embedder_url, "openai embedder: base URL ending in /v1 (empty: --upstream)"),
+      opt("embedder_model", &ServeConfig::embedder_model, "openai embedder: model name"),
+      opt("embedder_api_key", &ServeConfig::embedder_api_key, "openai embedder: API key (empty: --upstream-api-key)", true),
+      opt("embedder_dimensions", &ServeConfig::embedder_dimensions,
+          "openai embedder: vector size, sent as `dimensions` (0: asked from the endpoint at start-up)"),
+      opt("embedder_timeout_ms", &ServeConfig::embedder_timeout_ms, "openai embedder: timeout of one call"),
+      opt("embedder_batch", &ServeConfig::embedder_batch, "openai embedder: inputs per call"),
+      opt("embeddings_cache_ttl_seconds", &ServeConfig::embeddings_cache_ttl_seconds,
+          "TTL of cached embeddings (emb:<model>:<sha256>)"),
+      opt("access_log", &ServeConfig::access_log, "One JSON line per request at info level"),
       opt("shared_tenant", &ServeConfig::shared_tenant, "One cache for all API keys (default: one per key)"),
       opt("io_threads", &ServeConfig::io_threads, "HTTP/IO threads (0: one per core)"),
       opt("redis_pool_size", &ServeConfig::redis_pool_size, "Multiplexed connections per Redis role"),
       opt("redis_timeout_ms", &ServeConfig::redis_timeout_ms, "Redis command timeout"),
+      opt("redis_breaker_failures", &ServeConfig::redis_breaker_failures,
+          "Consecutive Redis failures that open the circuit breaker (0: off)"),
+      opt("redis_breaker_open_ms", &ServeConfig::redis_breaker_open_ms,
+          "How long an open circuit refuses Redis commands before one probe"),
       opt("upstream_timeout_ms", &ServeConfig::upstream_timeout_ms, "Total timeout of one upstream call"),
       opt("shutdown_grace_ms", &ServeConfig::shutdown_grace_ms, "How long in-flight requests may finish on SIGTERM"),
       opt("max_body_bytes", &ServeConfig::max_body_bytes, "Largest request body (413 beyond)"),
@@ -119,6 +138,8 @@ const std::vector<Option>& options() {
       opt("limits.burst", &ServeConfig::limits_burst, "Extra requests allowed in a burst"),
       opt("limits.tokens_per_minute", &ServeConfig::limits_tokens_per_minute, "Per API key (0: unlimited)"),
       opt("limits.tokens_per_day", &ServeConfig::limits_tokens_per_day, "Per API key (0: unlimited)"),
+      opt("limits.on_redis_error", &ServeConfig::limits_on_redis_error,
+          "Redis unreachable: open (let requests through) or closed (refuse them)"),
       opt("mock.latency_ms", &ServeConfig::mock_latency_ms, "Built-in mock-llm: latency per request"),
       opt("mock.tokens_per_sec", &ServeConfig::mock_tokens_per_sec, "Built-in mock-llm: stream pacing (0: none)"),
   };
@@ -212,7 +233,47 @@ Result<ServeConfig> ServeConfigLoader::load(const std::map<std::string, std::str
   if (config.semantic != "on" && config.semantic != "off") {
     return Error(ragcache::Errc::invalid_argument, "semantic must be 'on' or 'off', not '" + config.semantic + "'");
   }
+  if (config.semantic_threshold <= 0 || config.semantic_threshold > 1) {
+    return Error(ragcache::Errc::invalid_argument, "semantic_threshold must be within (0, 1]");
+  }
+  if (auto r = parse_namespace_thresholds(config.semantic_namespace_thresholds); !r) {
+    return Error(r.error().code, "semantic_namespace_thresholds: " + r.error().detail);
+  }
+  if (config.embedder != "builtin" && config.embedder != "openai") {
+    return Error(ragcache::Errc::invalid_argument, "embedder must be 'builtin' or 'openai', not '" + config.embedder + "'");
+  }
+  if (config.embedder_batch < 1 || config.embedder_batch > 2048) {
+    return Error(ragcache::Errc::invalid_argument, "embedder_batch must be within 1..2048");
+  }
+  if (config.limits_on_redis_error != "open" && config.limits_on_redis_error != "closed") {
+    return Error(ragcache::Errc::invalid_argument,
+                 "limits.on_redis_error must be 'open' or 'closed', not '" + config.limits_on_redis_error + "'");
+  }
+  if (config.redis_breaker_failures < 0 || config.redis_breaker_open_ms < 1) {
+    return Error(ragcache::Errc::invalid_argument,
+                 "redis_breaker_failures must be >= 0 (0: off) and redis_breaker_open_ms >= 1");
+  }
   return config;
+}
+
+Result<std::vector<std::pair<std::string, float>>> parse_namespace_thresholds(std::string_view text) {
+  std::vector<std::pair<std::string, float>> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    double value = 0;
+    if (eq == std::string_view::npos || eq == 0 || !parse_into(value, item.substr(eq + 1)) || value <= 0 || value > 1) {
+      return Error(ragcache::Errc::invalid_argument, "expected name=threshold with a threshold in (0, 1], got '" +
+                                                         std::string(item) + "'");
+    }
+    out.emplace_back(std::string(item.substr(0, eq)), static_cast<float>(value));
+  }
+  return out;
 }
 
 std::string to_toml(const ServeConfig& config) {

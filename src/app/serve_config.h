@@ -11,6 +11,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -32,10 +34,26 @@ struct ServeConfig {
   std::string data_dir = "./.ragcache";
   std::string redis_server = "redis-server";  // binary used for the managed local server
   std::string semantic = "on";
+  double semantic_threshold = 0.90;  // = embed::kHashedNgramDefaultThreshold (tuned for builtin)
+  std::string semantic_namespace_thresholds;  // "ns=0.95,other=0.85"
+  std::string embedder = "builtin";           // builtin | openai (the semantic cache's embedder)
+  std::string embedder_url;                   // openai: base URL ending in /v1; empty: the upstream
+  std::string embedder_model = "text-embedding-3-small";
+  std::string embedder_api_key;               // empty: the upstream API key
+  std::int64_t embedder_dimensions = 0;       // 0: asked from the endpoint at start-up
+  std::int64_t embedder_timeout_ms = 2000;  // per call; a miss waits at most ~2 calls for the embedder
+  std::int64_t embedder_batch = 64;
+  std::int64_t embeddings_cache_ttl_seconds = 7 * 86400;
+  bool access_log = true;
   bool shared_tenant = false;
   int io_threads = 0;  // 0: one per core
   int redis_pool_size = 4;
   std::int64_t redis_timeout_ms = 1000;
+  // Circuit breaker per Redis role: this many consecutive failures (timeouts, lost connections)
+  // make commands fail at once (cache bypassed, sessions 503) for redis_breaker_open_ms, then
+  // one probe decides; 0 turns it off.
+  std::int64_t redis_breaker_failures = 5;
+  std::int64_t redis_breaker_open_ms = 1000;
   std::int64_t upstream_timeout_ms = 600000;
   std::int64_t shutdown_grace_ms = 10000;
   std::int64_t max_body_bytes = 10 * 1024 * 1024;
@@ -57,6 +75,7 @@ struct ServeConfig {
   std::int64_t limits_burst = 0;
   std::int64_t limits_tokens_per_minute = 0;
   std::int64_t limits_tokens_per_day = 0;
+  std::string limits_on_redis_error = "open";  // Redis unreachable: open (allow) or closed (refuse)
 
   std::int64_t mock_latency_ms = 20;  // built-in mock-llm only
   double mock_tokens_per_sec = 0;
@@ -81,6 +100,9 @@ class ServeConfigLoader {
   bool print_config_ = false;
   CLI::App& cmd_;
 };
+
+// "ns=0.95, other=0.85" -> {{"ns",0.95},{"other",0.85}}; empty text -> none. Thresholds in (0, 1].
+Result<std::vector<std::pair<std::string, float>>> parse_namespace_thresholds(std::string_view text);
 
 // The effective configuration as TOML (what --print-config shows; secrets masked).
 std::string to_toml(const ServeConfig& config);

@@ -75,6 +75,35 @@ asio::awaitable<Result<void>> ResponseWriter::send_error(const ApiError& e, Head
   return send(Response::error(e, std::move(extra)));
 }
 
+asio::awaitable<Result<void>> ResponseWriter::send_stream(int status, std::string_view content_type, std::string body,
+                                                         Headers extra) {
+  if (started()) co_return Error(HttpErrc::response_already_started);
+  if (version_ < 11) {
+    // HTTP/1.0 has no chunks: the streamed form (body ended by closing) is the only one.
+    auto r = co_await start_stream(status, content_type, std::move(extra));
+    if (r) r = co_await write(body);
+    if (r) r = co_await finish();
+    co_return r;
+  }
+  state_ = State::finished;
+  status_ = status;
+  check_stopping();
+  bhttp::response<bhttp::string_body> res;
+  res.version(version_);
+  res.result(static_cast<unsigned>(status));
+  res.set(bhttp::field::content_type, bsv(content_type));
+  apply_headers(res, extra);
+  body_bytes_ = body.size();
+  res.body() = std::move(body);
+  res.keep_alive(keep_alive_);
+  res.chunked(true);  // as a stream is sent (the serializer writes the body as one chunk + the last)
+  stream_.expires_after(write_timeout_);
+  auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
+  stream_.expires_never();
+  if (ec) co_return fail(ec);
+  co_return Result<void>();
+}
+
 asio::awaitable<Result<void>> ResponseWriter::start_stream(int status, std::string_view content_type, Headers extra) {
   if (started()) co_return Error(HttpErrc::response_already_started);
   state_ = State::streaming;

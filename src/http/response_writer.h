@@ -42,6 +42,12 @@ class ResponseWriter {
   boost::asio::awaitable<Result<void>> send_json(int status, std::string body, Headers extra = {});
   boost::asio::awaitable<Result<void>> send_error(const ApiError& e, Headers extra = {});
 
+  // A whole stream at once (status, headers, body, end) in one write: what start_stream + one
+  // write + finish send, minus two round trips through the socket. For a body known in full
+  // (e.g. an SSE answer replayed from the cache).
+  boost::asio::awaitable<Result<void>> send_stream(int status, std::string_view content_type, std::string body,
+                                                   Headers extra = {});
+
   // Writes the status line and headers of a streamed response.
   boost::asio::awaitable<Result<void>> start_stream(int status, std::string_view content_type, Headers extra = {});
   // Writes one piece of the body and flushes it (an empty piece writes nothing).

@@ -75,6 +75,11 @@ Router echo_router() {
     co_await sse.event("two");
     co_await sse.done();
   });
+  r.get("/sse-whole", [](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+    Headers extra;
+    extra.emplace_back("X-Test", "1");
+    co_await w.send_stream(200, "text/event-stream", "data: one\n\ndata: two\n\ndata: [DONE]\n\n", std::move(extra));
+  });
   return r;
 }
 
@@ -285,6 +290,33 @@ TEST(Server, SseResponseIsChunkedEventStream) {
     co_await old.write("GET /sse HTTP/1.0\r\n\r\n");
     auto [ec2, res2] = co_await old.read_response();
     EXPECT_FALSE(ec2) << ec2.message();
+    EXPECT_EQ(res2.body(), "data: one\n\ndata: two\n\ndata: [DONE]\n\n");
+  }(), 10s);
+}
+
+TEST(Server, WholeStreamInOneWriteIsTheSameChunkedStream) {
+  TestServer server(echo_router());
+  asio::io_context ctx;
+  run_async(ctx, [&]() -> asio::awaitable<void> {
+    RawConnection c(co_await asio::this_coro::executor);
+    EXPECT_FALSE(co_await c.connect(server.port()));
+    for (int i = 0; i < 2; ++i) {  // the connection stays usable
+      co_await c.write(get("/sse-whole"));
+      auto [ec, res] = co_await c.read_response();
+      EXPECT_FALSE(ec);
+      EXPECT_EQ(res.result_int(), 200u);
+      EXPECT_EQ(res[boost::beast::http::field::content_type], "text/event-stream");
+      EXPECT_EQ(res["X-Test"], "1");
+      EXPECT_TRUE(res.chunked());
+      EXPECT_TRUE(res.keep_alive());
+      EXPECT_EQ(res.body(), "data: one\n\ndata: two\n\ndata: [DONE]\n\n");
+    }
+    RawConnection old(co_await asio::this_coro::executor);
+    EXPECT_FALSE(co_await old.connect(server.port()));
+    co_await old.write("GET /sse-whole HTTP/1.0\r\n\r\n");
+    auto [ec2, res2] = co_await old.read_response();
+    EXPECT_FALSE(ec2) << ec2.message();
+    EXPECT_FALSE(res2.chunked());
     EXPECT_EQ(res2.body(), "data: one\n\ndata: two\n\ndata: [DONE]\n\n");
   }(), 10s);
 }

@@ -7,6 +7,8 @@
 #include <deque>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -325,6 +327,25 @@ asio::awaitable<Result<std::string>> UpstreamStream::read_all(std::size_t max_by
 
 namespace {
 
+asio::awaitable<void> discard_body(UpstreamStream stream, std::size_t max_bytes) {
+  std::size_t seen = 0;
+  while (seen <= max_bytes) {
+    auto piece = co_await stream.next();
+    if (!piece || !*piece) co_return;  // failed (closed) or complete (back in the pool)
+    seen += (*piece)->size();
+  }
+}  // past max_bytes: destroying the stream closes the connection
+
+}  // namespace
+
+void UpstreamStream::discard_rest(UpstreamStream stream, std::size_t max_bytes) {
+  if (!stream.impl_ || stream.impl_->done || !stream.impl_->conn) return;
+  auto executor = stream.impl_->shared->executor;
+  asio::co_spawn(executor, discard_body(std::move(stream), max_bytes), asio::detached);
+}
+
+namespace {
+
 asio::awaitable<Result<std::unique_ptr<Connection>>> connect(UpstreamClient::Shared& sh, Clock::time_point total_deadline) {
   using namespace asio::experimental::awaitable_operators;
   const auto& url = sh.url;
@@ -440,6 +461,7 @@ UpstreamClient::Stats UpstreamClient::stats() const {
 asio::awaitable<Result<UpstreamStream>> UpstreamClient::open_stream(UpstreamRequest request) {
   auto sh = shared_;  // keeps the pool alive for the whole call
   const auto total_deadline = Clock::now() + sh->opts.total_timeout;
+  const auto first_byte_timeout = request.first_byte_timeout.value_or(sh->opts.first_byte_timeout);
   auto req = build_request(*sh, request);
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<Connection> conn = attempt == 0 ? sh->take_idle() : nullptr;
@@ -453,7 +475,7 @@ asio::awaitable<Result<UpstreamStream>> UpstreamClient::open_stream(UpstreamRequ
     const bool may_retry = conn->reused && attempt == 0;
     auto impl = std::make_unique<UpstreamStream::Impl>(sh, std::move(conn), total_deadline);
     Connection& c = *impl->conn;
-    c.tcp().expires_at(std::min(Clock::now() + sh->opts.first_byte_timeout, total_deadline));
+    c.tcp().expires_at(std::min(Clock::now() + first_byte_timeout, total_deadline));
     auto [wec, wn] = co_await on_stream(c, [&](auto& s) { return bhttp::async_write(s, req, kTuple); });
     if (wec) {
       if (may_retry && wec != beast::error::timeout && wec != asio::error::operation_aborted) {

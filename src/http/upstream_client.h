@@ -51,7 +51,10 @@ struct UpstreamOptions {
   // At most this many connections open to the upstream at once (busy + idle); a request that
   // finds them all busy waits for one, up to connect_timeout (then HttpErrc::pool_exhausted).
   std::size_t max_connections = 256;
-  std::size_t max_idle_connections = 32;        // idle pool bound
+  // Idle pool bound. As high as the connection limit by default: a pool smaller than the
+  // requests in flight closes connections that the next requests must open again (seen as
+  // thousands of TIME_WAIT sockets and a new connect per request under 50 concurrent calls).
+  std::size_t max_idle_connections = 256;
   std::chrono::milliseconds max_idle_time{30'000};  // pooled connections older than this are dropped
   std::size_t max_response_bytes = 64 * 1024 * 1024;  // send() only
   TlsOptions tls;
@@ -64,6 +67,9 @@ struct UpstreamRequest {
   std::string body;
   std::string content_type = "application/json";
   Headers headers;  // extra headers for this request (override defaults)
+  // Overrides UpstreamOptions::first_byte_timeout, e.g. for a non-stream completion, whose
+  // first byte comes only once the whole answer is generated.
+  std::optional<std::chrono::milliseconds> first_byte_timeout;
 };
 
 struct UpstreamResponse {
@@ -97,6 +103,13 @@ class UpstreamStream {
   boost::asio::awaitable<Result<std::optional<std::string>>> next();
   // Reads the rest of the body (at most max_bytes; HttpErrc::body_too_large beyond).
   boost::asio::awaitable<Result<std::string>> read_all(std::size_t max_bytes = 16 * 1024 * 1024);
+
+  // For a caller that has all it needs before the body ended (e.g. SSE "data: [DONE]" seen while
+  // the terminating chunk is still in flight): reads and drops the rest in the background so the
+  // connection goes back to the pool instead of being closed (closed anyway past max_bytes, on
+  // any error, or when the upstream does not end the body within its idle-read timeout).
+  // Destroying a stream before its end would cost the next request a new connection.
+  static void discard_rest(UpstreamStream stream, std::size_t max_bytes = 64 * 1024);
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -88,10 +88,19 @@ struct MockFixture {
       }
       co_await sse.done();
     });
+    // "[DONE]" at once, the end of the body (last chunk) only once the test says so.
+    r.get("/v1/held-tail", [this](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+      SseWriter sse(w);
+      co_await sse.start();
+      co_await sse.event("{\"i\":0}");
+      co_await w.write(std::string(kSseDone));
+      for (int spin = 0; spin < 2000 && !release_tail.load(); ++spin) co_await sleep_ms(2);
+    });
     return r;
   }
   MockLlm mock;
   std::atomic<int> seen{0};
+  std::atomic<bool> release_tail{false};
   TestServer server;
 };
 
@@ -281,6 +290,36 @@ TEST(UpstreamClient, KeepAliveConnectionsAreReused) {
   EXPECT_EQ(s.connections_opened, 1u);
   EXPECT_EQ(s.connections_reused, 3u);
   EXPECT_EQ(s.idle_connections, 1u);
+}
+
+TEST(UpstreamClient, DiscardedRestOfABodyKeepsTheConnectionForReuse) {
+  MockFixture f;
+  asio::io_context ctx;
+  auto client = make_client(ctx, f.server.base_url());
+  run_async(ctx, [&]() -> asio::awaitable<void> {
+    UpstreamRequest req;
+    req.method = boost::beast::http::verb::get;
+    req.endpoint = "/held-tail";
+    auto stream = co_await client->open_stream(std::move(req));
+    EXPECT_TRUE(stream.has_value());
+    if (!stream) co_return;
+    std::string got;
+    while (got.find("[DONE]") == std::string::npos) {
+      auto piece = co_await stream->next();
+      EXPECT_TRUE(piece && *piece);
+      if (!piece || !*piece) co_return;
+      got += **piece;
+    }
+    UpstreamStream::discard_rest(std::move(*stream));  // the body has not ended yet
+    EXPECT_EQ(client->stats().idle_connections, 0u);
+    f.release_tail = true;
+    for (int i = 0; i < 2500 && client->stats().idle_connections == 0; ++i) co_await sleep_ms(2);
+    EXPECT_EQ(client->stats().idle_connections, 1u);
+    auto next = co_await client->send(chat_request("again", false));
+    EXPECT_TRUE(next && next->status == 200);
+  }(), 20s);
+  EXPECT_EQ(client->stats().connections_opened, 1u);
+  EXPECT_EQ(client->stats().connections_reused, 1u);
 }
 
 TEST(UpstreamClient, ConcurrentRequestsOpenSeveralConnectionsThenReuseThem) {

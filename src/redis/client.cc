@@ -33,13 +33,16 @@ Result<std::unique_ptr<Client>> Client::create(boost::asio::any_io_executor ex, 
 
 Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options)
     : executor_(std::move(ex)), endpoint_(std::move(endpoint)), options_(std::move(options)) {
+  if (options_.circuit_breaker.failure_threshold > 0) breaker_ = std::make_unique<CircuitBreaker>(options_.circuit_breaker);
   for (std::size_t i = 0; i < options_.pool_size; ++i) {
     pool_.push_back(Connection::create(executor_, endpoint_, options_.connection));
   }
 }
 
 Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options, std::shared_ptr<Router> router)
-    : executor_(std::move(ex)), endpoint_(std::move(endpoint)), options_(std::move(options)), router_(std::move(router)) {}
+    : executor_(std::move(ex)), endpoint_(std::move(endpoint)), options_(std::move(options)), router_(std::move(router)) {
+  if (options_.circuit_breaker.failure_threshold > 0) breaker_ = std::make_unique<CircuitBreaker>(options_.circuit_breaker);
+}
 
 Client::~Client() {
   for (auto& conn : pool_) conn->close();
@@ -68,15 +71,48 @@ Connection& Client::pick() {
   return *best;
 }
 
+CircuitBreaker::Admission Client::admit() {
+  return breaker_ ? breaker_->admit(CircuitBreaker::Clock::now()) : CircuitBreaker::Admission::pass;
+}
+
+template <class T>
+void Client::record(CircuitBreaker::Admission admission, const Result<T>& result) {
+  if (!breaker_) return;
+  const bool failed = result.has_error() && CircuitBreaker::counts_as_failure(result.error());
+  breaker_->record(admission, failed, CircuitBreaker::Clock::now());
+}
+
+namespace {
+Error circuit_open_error() {
+  return Error(Errc::circuit_open, "Redis failed repeatedly; commands are refused until a probe succeeds");
+}
+}  // namespace
+
 boost::asio::awaitable<Result<Reply>> Client::exec(Command cmd, Connection::Timeout timeout) {
-  if (router_) co_return co_await router_->exec(std::move(cmd), timeout);
-  co_return co_await pick().exec(std::move(cmd), timeout);
+  const auto admission = admit();
+  if (admission == CircuitBreaker::Admission::refused) co_return circuit_open_error();
+  Result<Reply> result = Error(Errc::closed);
+  if (router_) {
+    result = co_await router_->exec(std::move(cmd), timeout);
+  } else {
+    result = co_await pick().exec(std::move(cmd), timeout);
+  }
+  record(admission, result);
+  co_return result;
 }
 
 boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(std::vector<Command> cmds,
                                                                          Connection::Timeout timeout) {
-  if (router_) co_return co_await router_->exec_pipeline(std::move(cmds), timeout);
-  co_return co_await pick().exec_pipeline(std::move(cmds), timeout);
+  const auto admission = admit();
+  if (admission == CircuitBreaker::Admission::refused) co_return circuit_open_error();
+  Result<std::vector<Reply>> result = Error(Errc::closed);
+  if (router_) {
+    result = co_await router_->exec_pipeline(std::move(cmds), timeout);
+  } else {
+    result = co_await pick().exec_pipeline(std::move(cmds), timeout);
+  }
+  record(admission, result);
+  co_return result;
 }
 
 Command evalsha_command(const Script& script, const std::vector<std::string>& keys,
@@ -114,6 +150,22 @@ std::unique_ptr<DedicatedConnection> Client::dedicated(std::string_view routing_
   if (!router_) return dedicated();
   return std::make_unique<DedicatedConnection>(
       Connection::create(executor_, router_->endpoint_for(routing_key), options_.connection));
+}
+
+boost::asio::awaitable<Result<std::vector<Endpoint>>> Client::primaries() {
+  std::vector<Endpoint> out;
+  if (auto* cluster = dynamic_cast<ClusterRouter*>(router_.get())) {
+    auto refreshed = co_await cluster->refresh();
+    if (!refreshed) co_return refreshed.error();
+    out = cluster->primaries();
+  } else {
+    out.push_back(router_ ? router_->endpoint_for(std::nullopt) : endpoint_);
+  }
+  co_return out;
+}
+
+std::unique_ptr<DedicatedConnection> Client::dedicated_to(const Endpoint& endpoint) {
+  return std::make_unique<DedicatedConnection>(Connection::create(executor_, endpoint, options_.connection));
 }
 
 std::shared_ptr<Subscriber> Client::subscriber(Subscriber::MessageHandler on_message,

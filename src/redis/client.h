@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "redis/circuit_breaker.h"
 #include "redis/command.h"
 #include "redis/connection.h"
 #include "redis/endpoint.h"
@@ -71,12 +72,21 @@ class Client {
   // slot map knows it when called; other modes: as dedicated()).
   std::unique_ptr<DedicatedConnection> dedicated(std::string_view routing_key);
 
+  // Every primary of the deployment, for commands that must visit each node (SCAN): the one
+  // server, the primary Sentinel names now, or each slot owner of a cluster (the slot map is
+  // fetched first, so the list is current).
+  boost::asio::awaitable<Result<std::vector<Endpoint>>> primaries();
+  // A connection of its own to one of those (same options as the pool's).
+  std::unique_ptr<DedicatedConnection> dedicated_to(const Endpoint& endpoint);
+
   // A Pub/Sub subscriber on its own connection to the same server (see subscriber.h).
   std::shared_ptr<Subscriber> subscriber(Subscriber::MessageHandler on_message,
                                          Subscriber::ResubscribedHandler on_resubscribed = {});
 
   // True when at least one pooled connection is up.
   bool connected() const;
+  // The circuit breaker (options.circuit_breaker); nullptr when it is off.
+  const CircuitBreaker* circuit_breaker() const { return breaker_.get(); }
   // The cluster or sentinel router; nullptr for a single server.
   Router* router() const { return router_.get(); }
   const Endpoint& endpoint() const { return endpoint_; }
@@ -87,6 +97,10 @@ class Client {
   Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options);
   Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options, std::shared_ptr<Router> router);
   Connection& pick();
+  // Breaker bookkeeping around one command (no-ops without a breaker).
+  CircuitBreaker::Admission admit();
+  template <class T>
+  void record(CircuitBreaker::Admission admission, const Result<T>& result);
 
   boost::asio::any_io_executor executor_;
   Endpoint endpoint_;
@@ -94,6 +108,7 @@ class Client {
   std::vector<std::shared_ptr<Connection>> pool_;
   std::atomic<std::size_t> next_{0};
   std::shared_ptr<Router> router_;  // cluster / sentinel mode; pool_ is empty then
+  std::unique_ptr<CircuitBreaker> breaker_;  // options_.circuit_breaker.failure_threshold > 0
 };
 
 // Builds EVALSHA/EVAL commands (used by Client::eval and by pipelines that batch script calls).

@@ -22,38 +22,36 @@ using namespace boost::asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 using Replies = Result<std::vector<Reply>>;
 
-// The caller's completion handler, type-erased. (Boost 1.81's any_completion_handler recurses
-// into itself when moved into another one, so we keep our own.)
-struct HandlerBase {
-  virtual ~HandlerBase() = default;
-  virtual void invoke(Replies result) = 0;
-};
-template <class H>
-struct HandlerOf final : HandlerBase {
-  explicit HandlerOf(H h) : handler(std::move(h)) {}
-  void invoke(Replies result) override { std::move(handler)(std::move(result)); }
-  H handler;
-};
-using Handler = std::unique_ptr<HandlerBase>;
-
 namespace {
 
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxBatch = 512;  // commands per write
 
+// One command (or pipeline) from queueing to its reply, with the caller's completion handler
+// type-erased in the same allocation (RequestOf). (Boost 1.81's any_completion_handler recurses
+// into itself when moved into another one, so we keep our own.)
 struct Request {
+  virtual ~Request() = default;
+  virtual void invoke(Replies result) = 0;
+
   std::string payload;
   std::size_t expected = 1;
   std::vector<Reply> replies;
   Clock::time_point deadline;
-  Handler handler;
   asio::any_io_executor caller;  // where the handler must run
+};
+template <class H>
+struct RequestOf final : Request {
+  explicit RequestOf(H h) : handler(std::move(h)) {}
+  void invoke(Replies result) override { std::move(handler)(std::move(result)); }
+  H handler;
 };
 
 // Hands the result to the caller on the caller's own executor, never inline: the caller may
 // start new commands or drop the last reference to the connection from its continuation.
-void deliver(const asio::any_io_executor& caller, Handler handler, Replies result) {
-  asio::post(caller, [h = std::move(handler), r = std::move(result)]() mutable { h->invoke(std::move(r)); });
+void deliver(std::unique_ptr<Request> req, Replies result) {
+  auto caller = req->caller;
+  asio::post(caller, [req = std::move(req), r = std::move(result)]() mutable { req->invoke(std::move(r)); });
 }
 
 }  // namespace
@@ -85,7 +83,7 @@ struct Connection::Impl {
 
   void complete(Connection& self, std::unique_ptr<Request> req, Replies result) {
     self.load_.fetch_sub(1, std::memory_order_relaxed);
-    deliver(req->caller, std::move(req->handler), std::move(result));
+    deliver(std::move(req), std::move(result));
   }
 
   void fail_in_flight(Connection& self, const Error& error) {
@@ -264,22 +262,21 @@ asio::awaitable<Replies> Connection::send(std::string payload, std::size_t repli
   // A named initiation object, not a temporary inside the co_await expression: GCC 12 destroys
   // such temporaries twice.
   auto initiation = [self, caller, payload = std::move(payload), replies, timeout](auto raw_handler) mutable {
-    Handler handler = std::make_unique<HandlerOf<decltype(raw_handler)>>(std::move(raw_handler));
+    std::unique_ptr<Request> req = std::make_unique<RequestOf<decltype(raw_handler)>>(std::move(raw_handler));
+    req->caller = caller;
     auto state = self->state_.load(std::memory_order_relaxed);
-    if (state == State::closed) return deliver(caller, std::move(handler), Error(Errc::closed));
+    if (state == State::closed) return deliver(std::move(req), Error(Errc::closed));
     if (state == State::down) {
-      return deliver(caller, std::move(handler), Error(Errc::not_connected, self->impl_->endpoint.describe()));
+      return deliver(std::move(req), Error(Errc::not_connected, self->impl_->endpoint.describe()));
     }
     if (self->load_.fetch_add(1, std::memory_order_relaxed) >= self->impl_->options.max_pending) {
       self->load_.fetch_sub(1, std::memory_order_relaxed);
-      return deliver(caller, std::move(handler), Error(Errc::queue_full, self->impl_->endpoint.describe()));
+      return deliver(std::move(req), Error(Errc::queue_full, self->impl_->endpoint.describe()));
     }
-    auto req = std::make_unique<Request>();
     req->payload = std::move(payload);
     req->expected = replies;
+    req->replies.reserve(replies);
     req->deadline = Clock::now() + timeout.value_or(self->impl_->options.command_timeout);
-    req->handler = std::move(handler);
-    req->caller = caller;
     asio::post(self->impl_->strand, [self, req = std::move(req)]() mutable {
       self->impl_->enqueue(*self, std::move(req));
     });

@@ -22,6 +22,7 @@ class Category final : public boost::system::error_category {
       case Errc::tls_error: return "TLS error talking to Redis";
       case Errc::unexpected_reply: return "unexpected Redis reply type";
       case Errc::closed: return "Redis client closed";
+      case Errc::circuit_open: return "Redis circuit breaker open (command not sent)";
     }
     return "unknown Redis error";
   }

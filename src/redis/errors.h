@@ -21,6 +21,7 @@ enum class Errc {
   tls_error,         // TLS handshake or certificate verification failed
   unexpected_reply,  // a reply of a type the caller did not expect
   closed,            // the client was closed by its owner
+  circuit_open,      // the client's circuit breaker is open (Redis failing): refused at once, not sent
 };
 
 const boost::system::error_category& category();

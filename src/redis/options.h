@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace ragcache::redis {
@@ -26,11 +27,27 @@ struct ConnectionOptions {
   bool tls_verify = true;
 };
 
+// State of a Client's circuit breaker (circuit_breaker.h).
+enum class CircuitState { closed = 0, open = 1, half_open = 2 };
+
+// The circuit breaker in front of a Client: after failure_threshold consecutive commands failed
+// for want of Redis (timeout, connection lost, not connected), commands fail at once with
+// Errc::circuit_open for open_duration; then one probe command is let through, and its outcome
+// closes the circuit again or reopens it. Off by default (failure_threshold 0).
+struct CircuitBreakerOptions {
+  std::size_t failure_threshold = 0;
+  std::chrono::milliseconds open_duration{1000};
+  // Called on every change of state, under the breaker's lock: keep it quick (update a metric,
+  // log a line) and never call into the client from it.
+  std::function<void(CircuitState from, CircuitState to)> on_state_change;
+};
+
 struct ClientOptions {
   std::string url = "redis://127.0.0.1:6379";
   // Multiplexed connections in the pool; each carries many concurrent commands (pipelining).
   std::size_t pool_size = 2;
   ConnectionOptions connection;
+  CircuitBreakerOptions circuit_breaker;
 };
 
 }  // namespace ragcache::redis

@@ -7,50 +7,65 @@
 namespace ragcache::redis {
 namespace {
 
-struct ReplyObjectDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
+// hiredis builds the reply through these callbacks, straight into our Reply values: no
+// redisReply tree to allocate, copy from and free for every reply (this runs for every reply of
+// every connection, so it is on the hot path of everything). A top-level reply is allocated here
+// and owned by next() (or freed by hiredis through free_reply on a stream error); an element of
+// an array lives in place in its parent's `elements`, which create_array sized up front.
+Reply* slot_for(const redisReadTask* task) {
+  if (task->parent == nullptr) return new Reply();
+  auto* parent = static_cast<Reply*>(task->parent->obj);
+  return &parent->elements[static_cast<std::size_t>(task->idx)];
+}
 
-Reply convert(const redisReply* r) {
-  Reply out;
-  switch (r->type) {
-    case REDIS_REPLY_NIL: out.kind = Reply::Kind::nil; break;
-    case REDIS_REPLY_INTEGER:
-      out.kind = Reply::Kind::integer;
-      out.integer = r->integer;
-      break;
-    case REDIS_REPLY_STATUS:
-      out.kind = Reply::Kind::status;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_ERROR:
-      out.kind = Reply::Kind::error;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_STRING:
-      out.kind = Reply::Kind::bulk;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.kind = Reply::Kind::array;
-      out.elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
-      break;
-    default:
-      out.kind = Reply::Kind::error;
-      out.str = "unsupported reply type " + std::to_string(r->type);
+void* create_string(const redisReadTask* task, char* str, size_t len) {
+  Reply* r = slot_for(task);
+  switch (task->type) {
+    case REDIS_REPLY_STATUS: r->kind = Reply::Kind::status; break;
+    case REDIS_REPLY_ERROR: r->kind = Reply::Kind::error; break;
+    default: r->kind = Reply::Kind::bulk; break;
   }
-  return out;
+  r->str.assign(str, len);
+  return r;
+}
+
+void* create_array(const redisReadTask* task, int elements) {
+  Reply* r = slot_for(task);
+  r->kind = Reply::Kind::array;
+  r->elements.resize(static_cast<std::size_t>(elements));
+  return r;
+}
+
+void* create_integer(const redisReadTask* task, long long value) {
+  Reply* r = slot_for(task);
+  r->kind = Reply::Kind::integer;
+  r->integer = value;
+  return r;
+}
+
+void* create_nil(const redisReadTask* task) {
+  Reply* r = slot_for(task);
+  r->kind = Reply::Kind::nil;
+  return r;
+}
+
+// Only ever called with a top-level reply (hiredis frees the root it holds).
+void free_reply(void* reply) { delete static_cast<Reply*>(reply); }
+
+redisReplyObjectFunctions kReplyFunctions = {create_string, create_array, create_integer, create_nil, free_reply};
+
+redisReader* make_reader() {
+  redisReader* r = redisReaderCreateWithFunctions(&kReplyFunctions);
+  // Keep the internal buffer after large replies only up to 64 KiB.
+  r->maxbuf = 64 * 1024;
+  return r;
 }
 
 }  // namespace
 
 void ReplyReader::Deleter::operator()(redisReader* r) const { redisReaderFree(r); }
 
-ReplyReader::ReplyReader() : reader_(redisReaderCreate()) {
-  // Keep the internal buffer after large replies only up to 64 KiB.
-  reader_->maxbuf = 64 * 1024;
-}
+ReplyReader::ReplyReader() : reader_(make_reader()) {}
 
 ReplyReader::~ReplyReader() = default;
 
@@ -67,10 +82,10 @@ Result<std::optional<Reply>> ReplyReader::next() {
     return Error(Errc::protocol_error, reader_->errstr);
   }
   if (raw == nullptr) return std::optional<Reply>();
-  std::unique_ptr<redisReply, ReplyObjectDeleter> owned(static_cast<redisReply*>(raw));
-  return std::optional<Reply>(convert(owned.get()));
+  std::unique_ptr<Reply> owned(static_cast<Reply*>(raw));
+  return std::optional<Reply>(std::move(*owned));
 }
 
-void ReplyReader::reset() { reader_.reset(redisReaderCreate()); reader_->maxbuf = 64 * 1024; }
+void ReplyReader::reset() { reader_.reset(make_reader()); }
 
 }  // namespace ragcache::redis

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -33,11 +34,36 @@ std::string temp_file(const std::string& stem) {
 
 }  // namespace
 
+std::string header_value(const std::string& headers, const std::string& name) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string text = lower(headers);
+  const auto pos = text.find("\n" + lower(name) + ":");
+  if (pos == std::string::npos) return {};
+  const auto start = pos + name.size() + 2;
+  std::string v = headers.substr(start, headers.find("\r\n", start) - start);
+  v.erase(0, v.find_first_not_of(' '));
+  return v;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
 }
 
 int http_request(const std::string& method, const std::string& url, const std::string& body,

@@ -32,7 +32,14 @@ int http_request(const std::string& method, const std::string& url, const std::s
                  const std::vector<std::string>& headers = {}, std::string* response_body = nullptr,
                  std::string* response_headers = nullptr);
 
+// The value of header `name` (case-insensitive) in raw response headers as http_request returns
+// them; empty when absent.
+std::string header_value(const std::string& headers, const std::string& name);
+
 // Reads the whole of a text file (empty when missing).
 std::string read_file(const std::string& path);
+
+// Runs a shell command (popen) and returns what it wrote on stdout (the test's node clients).
+std::string run_command(const std::string& command);
 
 }  // namespace ragcache::testing

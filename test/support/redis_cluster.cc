@@ -100,6 +100,23 @@ int RedisCluster::primary_of_slot(int slot) const {
   return -1;
 }
 
+std::string RedisCluster::command(const std::vector<std::string>& argv) const {
+  const auto running = primaries();
+  if (running.empty()) throw std::runtime_error("no running primary");
+  std::size_t target = running.front();
+  if (argv.size() >= 2) {
+    const int slot = std::stoi(nodes_[target]->command({"CLUSTER", "KEYSLOT", argv[1]}));
+    const int owner = primary_of_slot(slot);
+    if (owner < 0) throw std::runtime_error("slot " + std::to_string(slot) + " has no primary");
+    target = static_cast<std::size_t>(owner);
+  }
+  return nodes_[target]->command(argv);
+}
+
+void RedisCluster::command_on_every_primary(const std::vector<std::string>& argv) {
+  for (auto i : primaries()) nodes_[i]->command(argv);
+}
+
 std::vector<std::size_t> RedisCluster::primaries() const {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {

@@ -43,6 +43,12 @@ class RedisCluster {
   // Indexes of the running nodes that are primaries of at least one slot.
   std::vector<std::size_t> primaries() const;
 
+  // Runs one command (RedisServer::command) on the primary that serves its key, argv[1]; a
+  // command without a key goes to any running primary.
+  std::string command(const std::vector<std::string>& argv) const;
+  // Runs one command on every running primary (SCRIPT FLUSH, CONFIG SET, ...).
+  void command_on_every_primary(const std::vector<std::string>& argv);
+
   // Waits until every running node reports cluster_state:ok, every slot is served by a running
   // primary, and every running replica's link to its primary is up. Throws after timeout.
   void wait_healthy(std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;

@@ -19,7 +19,15 @@ class BlockingPool {
  public:
   explicit BlockingPool(redis::Client& client, std::size_t max_idle = 16) : client_(client), max_idle_(max_idle) {}
 
-  std::unique_ptr<redis::DedicatedConnection> take();
+  // A connection to the server that holds routing_key (the key the blocking read is about): on
+  // a cluster each key's stream lives on its slot's primary, so an idle connection is reused
+  // only if it goes there. After an error reply (e.g. MOVED once the slot moved) drop the
+  // connection instead of giving it back, and take a new one.
+  std::unique_ptr<redis::DedicatedConnection> take(std::string_view routing_key);
+  // False while a cluster client has no slot map yet (it arrives a moment after the client is
+  // made): a connection taken then goes to a seed node, which may not serve the key.
+  bool route_known() const;
+
   // Keeps the connection for the next take() unless enough are idle already (then closes it).
   void give_back(std::unique_ptr<redis::DedicatedConnection> conn);
 

@@ -1,5 +1,7 @@
-// Shared fixture of the domain/cache integration tests: one redis-server per suite, a fresh key
-// prefix per test, clients on the test's io_context, and small async helpers.
+// Shared fixture of the domain/cache integration and cluster tests: the Redis deployment of the
+// test's parameter (support/redis_deployment.h: one redis-server in *_itest.cc, a 6-node cluster
+// in *_ctest.cc), a fresh key prefix per test, clients on the test's io_context, and small async
+// helpers.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,7 +15,7 @@
 #include "base/random.h"
 #include "redis/client.h"
 #include "support/async_test.h"
-#include "support/redis_server.h"
+#include "support/redis_deployment.h"
 
 namespace ragcache::cache::itest {
 
@@ -24,15 +26,10 @@ inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
   co_await t.async_wait(asio::use_awaitable);
 }
 
-class CacheServerTest : public ::testing::Test {
+class CacheServerTest : public ::testing::TestWithParam<testing::Deployment> {
  protected:
-  static void SetUpTestSuite() { server_ = new testing::RedisServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    if (!server_->running()) server_->start();
+    redis_ = &testing::shared_deployment(GetParam());
     // Our keys carry their own hash tags ({h}), so the prefix must not hold one.
     prefix_ = "t" + random_token().substr(0, 10) + ":";
   }
@@ -47,20 +44,19 @@ class CacheServerTest : public ::testing::Test {
 
   std::unique_ptr<redis::Client> make_client(std::size_t pool_size = 2) {
     redis::ClientOptions options;
-    options.url = server_->url();
+    options.url = redis_->url();
     options.pool_size = pool_size;
     auto client = redis::Client::create(io_.get_executor(), options);
     EXPECT_TRUE(client.has_value());
     return std::move(*client);
   }
 
-  std::string command(const std::vector<std::string>& argv) const { return server_->command(argv); }
+  // A command where its key (argv[1]) lives, for set-up and assertions.
+  std::string command(const std::vector<std::string>& argv) const { return redis_->command(argv); }
 
-  static testing::RedisServer* server_;
+  testing::RedisDeployment* redis_ = nullptr;
   asio::io_context io_;
   std::string prefix_;
 };
-
-inline testing::RedisServer* CacheServerTest::server_ = nullptr;
 
 }  // namespace ragcache::cache::itest

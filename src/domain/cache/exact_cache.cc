@@ -35,12 +35,37 @@ Result<void> validate_key(const CacheKey& key) {
   return validate_hash(key.hash);
 }
 
+// After a failed read: pause (a refused connection fails at once: no busy loop), then take a
+// fresh connection to wherever the stream lives now (its slot may have moved, or the cluster's
+// slot map was not known yet when the first one was taken). False once the cache is gone (and
+// maybe its client with it).
+asio::awaitable<bool> renew(ExactCache::Listener& self, const std::string& stream,
+                            std::unique_ptr<redis::DedicatedConnection>& conn, milliseconds pause_for) {
+  asio::steady_timer pause(co_await asio::this_coro::executor, pause_for);
+  co_await pause.async_wait(asio::use_awaitable);
+  std::lock_guard lock(self.mu);
+  if (self.stopped) co_return false;
+  conn = self.pool->take(stream);
+  self.conn = &**conn;
+  co_return true;
+}
+
 asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self, std::string stream, milliseconds block) {
-  auto conn = self->pool->take();
-  {
-    std::lock_guard lock(self->mu);
-    if (self->stopped) co_return;
-    self->conn = &**conn;
+  // The first connection goes where the stream lives: a cluster client made just now learns its
+  // slot map a moment later, so wait for it (2 s at most, then any node; renew() corrects).
+  std::unique_ptr<redis::DedicatedConnection> conn;
+  for (int attempt = 0; !conn; ++attempt) {
+    {
+      std::lock_guard lock(self->mu);
+      if (self->stopped) co_return;
+      if (self->pool->route_known() || attempt == 400) {
+        conn = self->pool->take(stream);
+        self->conn = &**conn;
+        break;
+      }
+    }
+    asio::steady_timer pause(co_await asio::this_coro::executor, milliseconds(5));
+    co_await pause.async_wait(asio::use_awaitable);
   }
   // Start after the newest entry: older invalidations concern entries this L1 never had.
   std::string cursor = "0-0";
@@ -55,22 +80,26 @@ asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self, std::st
       auto entries = parse_entries(*tail);
       if (entries && !entries->empty()) cursor = entries->front().id_text;
       have_cursor = true;
-    } else {
-      asio::steady_timer pause(co_await asio::this_coro::executor, milliseconds(200));
-      co_await pause.async_wait(asio::use_awaitable);
+    } else if (!co_await renew(*self, stream, conn, milliseconds(200))) {
+      co_return;
     }
   }
   for (;;) {
     auto reply = co_await (*conn)->exec(
         redis::Command("XREAD", "COUNT", 256, "BLOCK", block.count(), "STREAMS", stream, cursor),
         block + milliseconds(2000));
-    std::lock_guard lock(self->mu);
-    if (self->stopped) co_return;
     if (!reply) {
-      // Cannot see invalidations right now: drop L1 rather than serve what may be deleted.
-      self->l1->clear();
+      {
+        // Cannot see invalidations right now: drop L1 rather than serve what may be deleted.
+        std::lock_guard lock(self->mu);
+        if (self->stopped) co_return;
+        self->l1->clear();
+      }
+      if (!co_await renew(*self, stream, conn, milliseconds(100))) co_return;
       continue;
     }
+    std::lock_guard lock(self->mu);
+    if (self->stopped) co_return;
     auto entries = parse_xread(*reply);
     if (!entries) continue;
     for (const auto& e : *entries) {
@@ -237,27 +266,33 @@ asio::awaitable<Result<std::size_t>> ExactCache::invalidate_namespace(std::strin
   if (auto ok = validate_namespace(ns); !ok) co_return ok.error();
   l1_.erase_namespace(ns);
   const std::string pattern = keys_.exact_pattern(ns);
-  std::string cursor = "0";
+  // SCAN sees one server's keys: on a cluster every primary is scanned on a connection of its
+  // own. The keys one SCAN page returns lie in many slots, so each gets its own UNLINK (one
+  // pipeline per page; the cluster client sends each to its slot's owner): no CROSSSLOT.
+  auto primaries = co_await client_.primaries();
+  if (!primaries) co_return primaries.error();
   std::size_t deleted = 0;
-  do {
-    auto reply = co_await client_.exec(redis::Command("SCAN", cursor, "MATCH", pattern, "COUNT", options_.scan_count));
-    if (!reply) co_return reply.error();
-    if (!reply->is_array() || reply->elements.size() != 2) co_return Error(redis::Errc::unexpected_reply, "SCAN");
-    cursor = reply->elements[0].str;
-    redis::Command unlink("UNLINK");
-    std::size_t batch = 0;
-    for (const auto& k : reply->elements[1].elements) {
+  for (const auto& primary : *primaries) {
+    auto node = client_.dedicated_to(primary);
+    std::string cursor = "0";
+    do {
+      auto reply = co_await (*node)->exec(redis::Command("SCAN", cursor, "MATCH", pattern, "COUNT", options_.scan_count));
+      if (!reply) co_return reply.error();
+      if (!reply->is_array() || reply->elements.size() != 2) co_return Error(redis::Errc::unexpected_reply, "SCAN");
+      cursor = reply->elements[0].str;
       // The default namespace's pattern "rag:exact:{*" cannot match other namespaces' keys
       // ("rag:exact:<ns>:{h}"), and no namespace holds '{'.
-      unlink.arg(k.str);
-      ++batch;
-    }
-    if (batch > 0) {
-      auto n = co_await client_.exec(std::move(unlink));
-      if (!n) co_return n.error();
-      deleted += static_cast<std::size_t>(n->integer);
-    }
-  } while (cursor != "0");
+      std::vector<redis::Command> unlinks;
+      for (const auto& k : reply->elements[1].elements) unlinks.emplace_back("UNLINK", k.str);
+      if (unlinks.empty()) continue;
+      auto replies = co_await client_.exec_pipeline(std::move(unlinks));
+      if (!replies) co_return replies.error();
+      for (const auto& r : *replies) {
+        if (r.is_error()) co_return Error(redis::Errc::server_error, r.str);
+        deleted += static_cast<std::size_t>(r.integer);
+      }
+    } while (cursor != "0");
+  }
   stats_.invalidated += deleted;
   co_await publish_invalidation("n", std::string(ns));
   co_return deleted;

@@ -9,8 +9,8 @@
 //   store(), truncated (finish_reason "length") and refused answers are skipped.
 // - store_fenced writes only while the writer's lock:rag:{h} is still held with its fencing
 //   number (one script over both keys): a leader whose lease lapsed cannot overwrite a newer answer.
-// - Invalidation of one entry (UNLINK) or of a namespace (SCAN MATCH + UNLINK in batches, never
-//   KEYS or a big DEL). Each invalidation is appended to rag:l1inval, which every replica's
+// - Invalidation of one entry (UNLINK) or of a namespace (SCAN MATCH on every primary, one
+//   pipeline of single-key UNLINKs per page: never KEYS, a big DEL, or a cross-slot command). Each invalidation is appended to rag:l1inval, which every replica's
 //   listener tails to drop the entry from its L1 (start_invalidation_listener).
 // - L1: a bounded in-process cache in front of Redis (l1_cache.h).
 //

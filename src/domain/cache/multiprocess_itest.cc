@@ -69,13 +69,13 @@ class MultiProcessTest : public itest::CacheServerTest {
   std::string bin_;
 };
 
-TEST_F(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
+TEST_P(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};  // what the helper uses for this hash
   const auto lease = 1000ms;
   const auto takeover_compute = 100ms;
   const auto log = dir_ / "leader.log";
-  testing::Process leader({bin_, "leader", server_->url(), prefix_, hash, std::to_string(lease.count()), "60000"},
+  testing::Process leader({bin_, "leader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "60000"},
                           log.string());
 
   std::vector<std::unique_ptr<redis::Client>> clients;
@@ -128,12 +128,12 @@ TEST_F(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
   }
 }
 
-TEST_F(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersGetTheTakeover) {
+TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersGetTheTakeover) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};
   const auto lease = 800ms;
   const auto log = dir_ / "stream.log";
-  testing::Process leader({bin_, "streamleader", server_->url(), prefix_, hash, std::to_string(lease.count()), "3"},
+  testing::Process leader({bin_, "streamleader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "3"},
                           log.string());
   std::vector<std::unique_ptr<redis::Client>> clients;
   std::vector<std::unique_ptr<ExactCache>> caches;
@@ -197,12 +197,12 @@ TEST_F(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
   }
 }
 
-TEST_F(MultiProcessTest, PausedHolderPastItsTtlCanNeitherReleaseNorWriteFenced) {
+TEST_P(MultiProcessTest, PausedHolderPastItsTtlCanNeitherReleaseNorWriteFenced) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};
   const auto log = dir_ / "holder.log";
   const auto go = dir_ / "go";
-  testing::Process holder({bin_, "holder", server_->url(), prefix_, hash, "500", go.string()}, log.string());
+  testing::Process holder({bin_, "holder", redis_->url(), prefix_, hash, "500", go.string()}, log.string());
   auto client = make_client();
   LockManager locks(*client, LockOptions{.key_prefix = prefix_});
   ExactCache cache(*client, ExactCacheOptions{.key_prefix = prefix_, .l1_max_bytes = 0});
@@ -230,11 +230,11 @@ TEST_F(MultiProcessTest, PausedHolderPastItsTtlCanNeitherReleaseNorWriteFenced) 
   }(), 60s);
 }
 
-TEST_F(MultiProcessTest, JepsenSetWorkloadLosesNoAcknowledgedAdd) {
+TEST_P(MultiProcessTest, JepsenSetWorkloadLosesNoAcknowledgedAdd) {
   const int processes = 3, tasks = 20;
   std::vector<testing::Process> workers;
   for (int p = 0; p < processes; ++p) {
-    workers.emplace_back(std::vector<std::string>{bin_, "setworker", server_->url(), prefix_, "w" + std::to_string(p),
+    workers.emplace_back(std::vector<std::string>{bin_, "setworker", redis_->url(), prefix_, "w" + std::to_string(p),
                                                   std::to_string(tasks)},
                          (dir_ / ("w" + std::to_string(p) + ".log")).string());
   }
@@ -255,6 +255,9 @@ TEST_F(MultiProcessTest, JepsenSetWorkloadLosesNoAcknowledgedAdd) {
   EXPECT_EQ(lost, 0) << "lost adds; final set: " << final_value;
   EXPECT_EQ(present.size(), acked.size()) << "duplicates or phantom elements";
 }
+
+INSTANTIATE_TEST_SUITE_P(, MultiProcessTest, ::testing::Values(::ragcache::testing::Deployment::server),
+                         ::ragcache::testing::deployment_name);
 
 }  // namespace
 }  // namespace ragcache::cache

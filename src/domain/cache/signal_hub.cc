@@ -39,7 +39,7 @@ namespace {
 
 asio::awaitable<void> read_loop(std::shared_ptr<SignalHub::Shared> shared, std::string key,
                                 std::shared_ptr<Watch> watch) {
-  auto conn = shared->pool->take();
+  auto conn = shared->pool->take(key);
   for (;;) {
     StreamId cursor;
     {
@@ -63,6 +63,12 @@ asio::awaitable<void> read_loop(std::shared_ptr<SignalHub::Shared> shared, std::
       // pause briefly so a dead server does not turn this into a busy loop.
       asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
       co_await pause.async_wait(asio::use_awaitable);
+      // A fresh connection to wherever the key lives now (the slot may have moved), unless the
+      // hub is gone (then so may be the client: the loop's head ends the reader).
+      std::lock_guard lock(shared->mu);
+      if (shared->stopping) continue;
+      conn = shared->pool->take(key);
+      watch->conn = &**conn;
       continue;
     }
     auto entries = parse_xread(*reply);

@@ -304,8 +304,8 @@ asio::awaitable<SingleFlight::FollowOutcome> SingleFlight::follow(std::shared_pt
     st.cursor = "0-0";
   }
   f->set_role(FlightRole::shared);
-  if (!st.conn) st.conn = pool_->take();
   const auto flight_key = cache_.keys().flight(f->key.hash);
+  if (!st.conn) st.conn = pool_->take(flight_key);
   const auto slice = options_.recheck_interval;
   for (;;) {
     {
@@ -316,6 +316,9 @@ asio::awaitable<SingleFlight::FollowOutcome> SingleFlight::follow(std::shared_pt
         redis::Command("XREAD", "COUNT", 512, "BLOCK", slice.count(), "STREAMS", flight_key, st.cursor),
         slice + milliseconds(2000));
     if (!reply) {
+      // The next follow takes a fresh connection: this one may point at a node that no longer
+      // serves the stream's slot (MOVED after a reshard or failover).
+      st.conn.reset();
       co_await pause(milliseconds(50));  // a broken connection must not become a busy loop
       co_return FollowOutcome::recheck;
     }

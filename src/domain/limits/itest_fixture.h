@@ -1,5 +1,7 @@
-// Shared set-up of this library's integration tests: one real redis-server per test suite, a
-// fresh key prefix per test, and a helper that runs many coroutines concurrently under a deadline.
+// Shared set-up of this library's integration and cluster tests: the Redis deployment of the
+// test's parameter (support/redis_deployment.h: one redis-server in *_itest.cc, a 6-node cluster
+// in *_ctest.cc), a fresh key prefix per test, and a helper that runs many coroutines
+// concurrently under a deadline.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,25 +17,21 @@
 
 #include "redis/client.h"
 #include "support/async_test.h"
-#include "support/redis_server.h"
+#include "support/redis_deployment.h"
 
 namespace ragcache::limits::testing {
 
-class RedisTest : public ::testing::Test {
+class RedisTest : public ::testing::TestWithParam<ragcache::testing::Deployment> {
  protected:
-  static void SetUpTestSuite() { server_ = new ragcache::testing::RedisServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    prefix_ = ragcache::testing::key_prefix();
+    redis_ = &ragcache::testing::shared_deployment(GetParam());
+    prefix_ = ragcache::testing::untagged_key_prefix();
     client_ = make_client();
   }
 
   std::unique_ptr<redis::Client> make_client(const std::string& url = {}) {
     redis::ClientOptions options;
-    options.url = url.empty() ? server_->url() : url;
+    options.url = url.empty() ? redis_->url() : url;
     options.pool_size = 2;
     options.connection.connect_timeout = std::chrono::milliseconds(500);
     auto c = redis::Client::create(io_.get_executor(), options);
@@ -61,9 +59,10 @@ class RedisTest : public ::testing::Test {
     if (first_error) std::rethrow_exception(first_error);
   }
 
-  std::string redis_cmd(const std::vector<std::string>& argv) { return server_->command(argv); }
+  // A command where its key (argv[1]) lives, for set-up and assertions.
+  std::string redis_cmd(const std::vector<std::string>& argv) { return redis_->command(argv); }
 
-  static inline ragcache::testing::RedisServer* server_ = nullptr;
+  ragcache::testing::RedisDeployment* redis_ = nullptr;
   boost::asio::io_context io_;
   std::string prefix_;
   std::unique_ptr<redis::Client> client_;

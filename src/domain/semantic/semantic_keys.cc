@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/hash.h"
+#include "embed/vector_bytes.h"
 
 namespace ragcache::semantic {
 
@@ -67,22 +68,8 @@ std::optional<index::EntryId> SemanticKeys::id_of_entry_key(std::string_view p, 
   return parse_entry_id(key.substr(head.size()));
 }
 
-std::string encode_vector(std::span<const float> vector) {
-  std::string out(vector.size() * sizeof(float), '\0');
-  if (!vector.empty()) std::memcpy(out.data(), vector.data(), out.size());
-  return out;
-}
+std::string encode_vector(std::span<const float> vector) { return embed::encode_vector_bytes(vector); }
 
-Result<std::vector<float>> decode_vector(std::string_view bytes) {
-  if (bytes.size() % sizeof(float) != 0) {
-    return Error(Errc::invalid_argument, "stored vector is not a whole number of float32");
-  }
-  std::vector<float> v(bytes.size() / sizeof(float));
-  if (!v.empty()) std::memcpy(v.data(), bytes.data(), bytes.size());
-  for (float f : v) {
-    if (!std::isfinite(f)) return Error(Errc::invalid_argument, "stored vector has a non-finite component");
-  }
-  return v;
-}
+Result<std::vector<float>> decode_vector(std::string_view bytes) { return embed::decode_vector_bytes(bytes); }
 
 }  // namespace ragcache::semantic

@@ -1,6 +1,7 @@
 #include "domain/session/message.h"
 
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -35,7 +36,10 @@ bool is_valid_role(std::string_view role) {
 std::string to_stored_json(const Message& m) {
   // id and tokens first, in this order: the append script reads them with a pattern match
   // instead of decoding the message (scripts/append.lua).
-  boost::json::object o;
+  // Scratch memory on the stack: one message is built and dropped on every append.
+  unsigned char scratch[2048];
+  boost::json::monotonic_resource memory(scratch, sizeof scratch);
+  boost::json::object o(&memory);
   o["id"] = m.id;
   o["tokens"] = static_cast<std::uint64_t>(m.tokens);
   put_chat_fields(m, o);
@@ -45,7 +49,12 @@ std::string to_stored_json(const Message& m) {
 
 Result<Message> from_stored_json(std::string_view json) {
   boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
+  // The parsed tree only lives until its fields are copied out: scratch memory on the stack
+  // (then the heap if a message is bigger) instead of one allocation per node, freed at once.
+  // Every window read parses each of its messages.
+  unsigned char scratch[4096];
+  boost::json::monotonic_resource memory(scratch, sizeof scratch);
+  auto v = boost::json::parse(json, ec, &memory);
   if (ec || !v.is_object()) return corrupt("not a JSON object");
   const auto& o = v.get_object();
   auto str = [&](std::string_view key) -> const boost::json::string* {
@@ -62,7 +71,8 @@ Result<Message> from_stored_json(std::string_view json) {
   m.content = std::string(*content);
   if (const auto* name = str("name")) m.name = std::string(*name);
   if (const auto* call = str("tool_call_id")) m.tool_call_id = std::string(*call);
-  if (const auto* calls = o.if_contains("tool_calls")) m.tool_calls = *calls;
+  // A copy in default storage: the parsed tree's memory is gone when this returns.
+  if (const auto* calls = o.if_contains("tool_calls")) m.tool_calls.emplace(*calls, boost::json::storage_ptr());
   if (const auto* t = o.if_contains("tokens")) {
     auto n = t->to_number<std::int64_t>(ec);
     if (ec || n < 0) return corrupt("tokens not a count");

@@ -14,7 +14,8 @@
 // while count > max_messages or tokens > max_tokens (keeping the newest), refreshes the idle TTL of
 // both keys and returns what it did. The user index lives in another slot, so it is updated by
 // separate commands pipelined behind the script, never inside it.
-// read() is one round trip too (scripts/read.lua), and sees one consistent state.
+// read() is one round trip too (MULTI, LRANGE, HMGET, EXEC; scripts/read.lua when a cluster
+// slot moves), and sees one consistent state.
 //
 // Inputs are checked (validation.h) before any Redis call: a bad input is an Error and nothing
 // is written. Redis errors come back as redis::Errc (timeout and connection_lost: the append may

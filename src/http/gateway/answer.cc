@@ -1,9 +1,12 @@
 #include "http/gateway/answer.h"
 
 #include <boost/json/object.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <cstddef>
 
 #include "base/random.h"
 
@@ -24,19 +27,56 @@ std::string finish_event(std::string_view finish_reason, std::string_view model,
   return json::serialize(o) + "\n";
 }
 
+namespace {
+
+// The text of a content line {"c":"..."} whose string is plain printable ASCII (no escapes), the
+// common case; nullopt for any other line (the JSON parser decides). Exactly what the parser
+// would find: such a string means its own bytes.
+std::optional<std::string_view> plain_content(std::string_view line) {
+  constexpr std::string_view kOpen = R"({"c":")", kClose = R"("})";
+  if (line.size() < kOpen.size() + kClose.size() || !line.starts_with(kOpen) || !line.ends_with(kClose)) {
+    return std::nullopt;
+  }
+  std::string_view text = line.substr(kOpen.size(), line.size() - kOpen.size() - kClose.size());
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return std::nullopt;
+  }
+  return text;
+}
+
+}  // namespace
+
 std::vector<std::string> AnswerBuilder::add(std::string_view events) {
+  // Hot path of every cache hit: a cached answer holds one line per upstream chunk (dozens).
+  // One parser serves all lines and their values live in a stack-backed arena, so a line costs
+  // no heap allocation; only an unfinished last line is copied (into partial_).
   std::vector<std::string> pieces;
-  partial_.append(events);
+  std::string_view text = events;
+  if (!partial_.empty()) {
+    partial_.append(events);
+    text = partial_;
+  }
+  alignas(std::max_align_t) unsigned char arena[8192];
+  json::monotonic_resource mr(arena, sizeof arena);
+  unsigned char parser_stack[512];
+  json::parser parser(json::storage_ptr(), {}, parser_stack, sizeof parser_stack);
   std::size_t start = 0;
   for (;;) {
-    auto nl = partial_.find('\n', start);
-    if (nl == std::string::npos) break;
-    std::string_view line(partial_.data() + start, nl - start);
+    auto nl = text.find('\n', start);
+    if (nl == std::string_view::npos) break;
+    std::string_view line = text.substr(start, nl - start);
     start = nl + 1;
     if (line.empty()) continue;
+    if (auto plain = plain_content(line)) {
+      content_.append(*plain);
+      pieces.emplace_back(*plain);
+      continue;
+    }
     boost::system::error_code ec;
-    json::value v = json::parse(line, ec);
-    const auto* o = ec ? nullptr : v.if_object();
+    parser.reset(&mr);
+    parser.write(line, ec);
+    json::value v = ec ? json::value() : parser.release();
+    const auto* o = v.if_object();
     if (!o) {
       ++bad_lines_;
       continue;
@@ -47,12 +87,13 @@ std::vector<std::string> AnswerBuilder::add(std::string_view events) {
     } else if (const auto* f = o->if_contains("f"); f && f->is_string()) {
       finish_reason_ = std::string(f->as_string());
       if (const auto* m = o->if_contains("m"); m && m->is_string()) model_ = std::string(m->as_string());
-      if (const auto* u = o->if_contains("u")) usage_ = *u;
+      if (const auto* u = o->if_contains("u")) usage_ = *u;  // copied into usage_'s own storage
     } else {
       ++bad_lines_;
     }
   }
-  partial_.erase(0, start);
+  std::string rest(text.substr(start));  // (text may point into partial_)
+  partial_ = std::move(rest);
   return pieces;
 }
 
@@ -64,74 +105,92 @@ ResponseIdentity new_response_identity(std::string model) {
 
 namespace {
 
-json::object chunk_base(const ResponseIdentity& id) {
-  json::object o;
-  o["id"] = id.id;
-  o["object"] = "chat.completion.chunk";
-  o["created"] = id.created;
-  o["model"] = id.model;
-  return o;
+// The renderings are written as text rather than built as json::objects and serialised: they run
+// for every answer served (every cache hit), and the object route cost more than the rest of a
+// hit. Strings go through json::serialize, so escaping is exactly Boost.JSON's; the key order is
+// the one OpenAI uses (answer_test.cc checks the output against the object route).
+void append_string(std::string& out, std::string_view s) { out += json::serialize(s); }
+
+// {"id":...,"object":"<object>","created":...,"model":...
+void open_object(std::string& out, const ResponseIdentity& id, std::string_view object) {
+  out += "{\"id\":";
+  append_string(out, id.id);
+  out += ",\"object\":\"";
+  out += object;
+  out += "\",\"created\":";
+  out += std::to_string(id.created);
+  out += ",\"model\":";
+  append_string(out, id.model);
 }
 
-std::string sse(const json::object& o) { return "data: " + json::serialize(o) + "\n\n"; }
+// data: {"id":...,"object":"chat.completion.chunk","created":...,"model":...,"choices":[
+void open_chunk(std::string& out, const ResponseIdentity& id) {
+  out += "data: ";
+  open_object(out, id, "chat.completion.chunk");
+  out += ",\"choices\":[";
+}
 
-json::object choice_delta(json::object delta, json::value finish_reason) {
-  json::object choice;
-  choice["index"] = 0;
-  choice["delta"] = std::move(delta);
-  choice["logprobs"] = nullptr;
-  choice["finish_reason"] = std::move(finish_reason);
-  return choice;
+// {"index":0,"delta":<delta>,"logprobs":null,"finish_reason":<finish or null>}]}
+void close_chunk_with_choice(std::string& out, std::string_view delta_json, const std::string* finish_reason) {
+  out += "{\"index\":0,\"delta\":";
+  out += delta_json;
+  out += ",\"logprobs\":null,\"finish_reason\":";
+  if (finish_reason) {
+    append_string(out, *finish_reason);
+  } else {
+    out += "null";
+  }
+  out += "}]}\n\n";
 }
 
 }  // namespace
 
 std::string render_completion(const ResponseIdentity& id, const AnswerBuilder& answer) {
-  json::object message;
-  message["role"] = "assistant";
-  message["content"] = answer.content();
-  message["refusal"] = nullptr;
-  json::object choice;
-  choice["index"] = 0;
-  choice["message"] = std::move(message);
-  choice["logprobs"] = nullptr;
-  choice["finish_reason"] = answer.finished() ? json::value(answer.finish_reason()) : json::value("stop");
-  json::object o;
-  o["id"] = id.id;
-  o["object"] = "chat.completion";
-  o["created"] = id.created;
-  o["model"] = id.model;
-  o["choices"] = json::array{std::move(choice)};
-  o["usage"] = answer.usage();
-  return json::serialize(o);
+  static const std::string kStop = "stop";
+  std::string out;
+  out.reserve(answer.content().size() + 384);
+  open_object(out, id, "chat.completion");
+  out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":";
+  append_string(out, answer.content());
+  out += ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":";
+  append_string(out, answer.finished() ? answer.finish_reason() : kStop);
+  out += "}],\"usage\":";
+  out += json::serialize(answer.usage());
+  out += '}';
+  return out;
 }
 
 std::string render_role_chunk(const ResponseIdentity& id) {
-  json::object delta;
-  delta["role"] = "assistant";
-  delta["content"] = "";
-  auto o = chunk_base(id);
-  o["choices"] = json::array{choice_delta(std::move(delta), nullptr)};
-  return sse(o);
+  std::string out;
+  open_chunk(out, id);
+  close_chunk_with_choice(out, R"({"role":"assistant","content":""})", nullptr);
+  return out;
 }
 
 std::string render_content_chunk(const ResponseIdentity& id, std::string_view text) {
-  json::object delta;
-  delta["content"] = text;
-  auto o = chunk_base(id);
-  o["choices"] = json::array{choice_delta(std::move(delta), nullptr)};
-  return sse(o);
+  std::string delta;
+  delta.reserve(text.size() + 16);
+  delta += "{\"content\":";
+  append_string(delta, text);
+  delta += '}';
+  std::string out;
+  out.reserve(delta.size() + 192);
+  open_chunk(out, id);
+  close_chunk_with_choice(out, delta, nullptr);
+  return out;
 }
 
 std::string render_final_chunks(const ResponseIdentity& id, const AnswerBuilder& answer, bool include_usage) {
-  auto o = chunk_base(id);
-  o["choices"] = json::array{choice_delta(json::object{}, json::value(answer.finished() ? answer.finish_reason() : "stop"))};
-  std::string out = sse(o);
+  static const std::string kStop = "stop";
+  std::string out;
+  open_chunk(out, id);
+  close_chunk_with_choice(out, "{}", answer.finished() ? &answer.finish_reason() : &kStop);
   if (include_usage) {
-    auto u = chunk_base(id);
-    u["choices"] = json::array{};
-    u["usage"] = answer.usage();
-    out += sse(u);
+    open_chunk(out, id);
+    out.pop_back();  // the choices array is empty: "[" -> "[]"
+    out += "[],\"usage\":";
+    out += json::serialize(answer.usage());
+    out += "}\n\n";
   }
   out += "data: [DONE]\n\n";
   return out;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "http/gateway/cache_headers.h"
 #include "http/gateway/upstream_chat.h"
@@ -60,6 +61,105 @@ TEST(Answer, RendersAnSseStreamThatEndsWithDone) {
   EXPECT_EQ(without_usage.find("\"usage\""), std::string::npos);
 }
 
+// The renderings are written as text for speed; they must equal serialising the objects
+// OpenAI's format describes (the way they were first built), escaping included.
+json::object oracle_chunk(const ResponseIdentity& id, json::array choices) {
+  json::object o;
+  o["id"] = id.id;
+  o["object"] = "chat.completion.chunk";
+  o["created"] = id.created;
+  o["model"] = id.model;
+  o["choices"] = std::move(choices);
+  return o;
+}
+
+json::object oracle_choice(json::object delta, json::value finish) {
+  json::object c;
+  c["index"] = 0;
+  c["delta"] = std::move(delta);
+  c["logprobs"] = nullptr;
+  c["finish_reason"] = std::move(finish);
+  return c;
+}
+
+std::string oracle_sse(const json::object& o) { return "data: " + json::serialize(o) + "\n\n"; }
+
+TEST(Answer, TextRenderingsEqualSerialisedObjects) {
+  AnswerBuilder b;
+  b.add(content_event("Tab\t, quote \", backslash \\, ctrl \x01, caf\xc3\xa9 </script>") +
+        finish_event("length", "m-1", json::parse(R"({"prompt_tokens":3,"total_tokens":7})")));
+  const ResponseIdentity id{"chatcmpl-\"odd\"", 1700000000, "model \"x\"\n"};
+
+  json::object message;
+  message["role"] = "assistant";
+  message["content"] = b.content();
+  message["refusal"] = nullptr;
+  json::object choice;
+  choice["index"] = 0;
+  choice["message"] = std::move(message);
+  choice["logprobs"] = nullptr;
+  choice["finish_reason"] = "length";
+  json::object completion;
+  completion["id"] = id.id;
+  completion["object"] = "chat.completion";
+  completion["created"] = id.created;
+  completion["model"] = id.model;
+  completion["choices"] = json::array{std::move(choice)};
+  completion["usage"] = b.usage();
+  EXPECT_EQ(render_completion(id, b), json::serialize(completion));
+
+  json::object role_delta;
+  role_delta["role"] = "assistant";
+  role_delta["content"] = "";
+  EXPECT_EQ(render_role_chunk(id), oracle_sse(oracle_chunk(id, json::array{oracle_choice(role_delta, nullptr)})));
+  json::object content_delta;
+  content_delta["content"] = b.content();
+  EXPECT_EQ(render_content_chunk(id, b.content()),
+            oracle_sse(oracle_chunk(id, json::array{oracle_choice(content_delta, nullptr)})));
+  auto usage_chunk = oracle_chunk(id, json::array{});
+  usage_chunk["usage"] = b.usage();
+  const std::string finish = oracle_sse(oracle_chunk(id, json::array{oracle_choice(json::object{}, "length")}));
+  EXPECT_EQ(render_final_chunks(id, b, true), finish + oracle_sse(usage_chunk) + "data: [DONE]\n\n");
+  EXPECT_EQ(render_final_chunks(id, b, false), finish + "data: [DONE]\n\n");
+
+  AnswerBuilder unfinished;  // no finish event (yet): "stop", usage null
+  unfinished.add(content_event("x"));
+  auto doc = json::parse(render_completion(id, unfinished));
+  EXPECT_EQ(doc.at("choices").at(0).at("finish_reason"), "stop");
+  EXPECT_TRUE(doc.at("usage").is_null());
+}
+
+TEST(Answer, BuilderReadsEveryKindOfContentBack) {
+  // Plain ASCII takes a shortcut past the JSON parser; escapes and UTF-8 do not: same result.
+  for (std::string text : {"plain words", "", " ", "{\"c\":\"x\"}", "tab\there", "quote \" and \\", "caf\xc3\xa9",
+                           "\x7f del", "emoji \xf0\x9f\x98\x80", "a/b <tag>"}) {
+    AnswerBuilder b;
+    b.add(content_event(text) + finish_event("stop", "m", nullptr));
+    EXPECT_EQ(b.content(), text);
+    EXPECT_EQ(b.bad_lines(), 0u) << text;
+  }
+  AnswerBuilder strict;  // what the parser refuses stays refused: raw control bytes, bad UTF-8
+  strict.add(std::string("{\"c\":\"a\x01b\"}\n{\"c\":\"\xff\"}\n"));
+  EXPECT_EQ(strict.bad_lines(), 2u);
+  EXPECT_EQ(strict.content(), "");
+}
+
+TEST(Answer, BuilderSkipsBadLinesAndKeepsAnUnfinishedOne) {
+  AnswerBuilder b;
+  auto pieces = b.add("not json\n[1,2]\n{\"x\":1}\n" + content_event("a") + "{\"c\":\"b");
+  EXPECT_EQ(pieces, std::vector<std::string>{"a"});
+  EXPECT_EQ(b.bad_lines(), 3u);
+  pieces = b.add("c\"}\n");
+  EXPECT_EQ(pieces, std::vector<std::string>{"bc"});
+  EXPECT_EQ(b.content(), "abc");
+  // Many lines at once (a cached answer holds one per upstream chunk): more than the arena.
+  std::string many;
+  for (int i = 0; i < 500; ++i) many += content_event("word" + std::to_string(i) + " ");
+  AnswerBuilder big;
+  EXPECT_EQ(big.add(many).size(), 500u);
+  EXPECT_EQ(big.content().substr(0, 12), "word0 word1 ");
+}
+
 TEST(ChunkTranslator, TurnsOpenAiChunksIntoEvents) {
   ChunkTranslator t;
   auto a = t.translate(R"({"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})");
@@ -77,6 +177,47 @@ TEST(ChunkTranslator, TurnsOpenAiChunksIntoEvents) {
   EXPECT_EQ(built.usage().at("total_tokens"), 9);
   EXPECT_FALSE(t.translate("not json").has_value());
   EXPECT_FALSE(t.translate(R"({"error":{"message":"boom"}})").has_value());
+}
+
+TEST(CompletionToEvents, GivesTheAnswerTheEquivalentChunksGive) {
+  ChunkTranslator t;
+  std::string from_chunks;
+  for (const char* chunk : {R"({"model":"m-1","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
+                            R"({"model":"m-1","choices":[{"index":0,"delta":{"content":"Hello "}}]})",
+                            R"({"model":"m-1","choices":[{"index":0,"delta":{"content":"world"}}]})",
+                            R"({"model":"m-1","choices":[{"index":0,"delta":{},"finish_reason":"length"}]})",
+                            R"({"model":"m-1","choices":[],"usage":{"total_tokens":7}})"}) {
+    from_chunks += *t.translate(chunk);
+  }
+  from_chunks += t.finish();
+  auto whole = completion_to_events(
+      R"({"id":"x","object":"chat.completion","model":"m-1","choices":[{"index":1,"message":{"role":"assistant","content":"other"},"finish_reason":"stop"},)"
+      R"({"index":0,"message":{"role":"assistant","content":"Hello world"},"finish_reason":"length"}],"usage":{"total_tokens":7}})");
+  ASSERT_TRUE(whole.has_value()) << whole.error().message();
+  EXPECT_EQ(whole->finish_reason, "length");
+  AnswerBuilder a, b;
+  a.add(from_chunks);
+  b.add(whole->events);
+  EXPECT_EQ(b.content(), "Hello world");
+  EXPECT_EQ(b.content(), a.content());
+  EXPECT_EQ(b.finish_reason(), a.finish_reason());
+  EXPECT_EQ(b.model(), a.model());
+  EXPECT_EQ(b.usage(), a.usage());
+}
+
+TEST(CompletionToEvents, ToolCallsAndErrors) {
+  auto tools = completion_to_events(
+      R"({"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[]},"finish_reason":"tool_calls"}]})");
+  ASSERT_TRUE(tools.has_value());
+  AnswerBuilder b;
+  b.add(tools->events);
+  EXPECT_EQ(b.content(), "");
+  EXPECT_EQ(b.finish_reason(), "tool_calls");
+  EXPECT_TRUE(b.usage().is_null());
+  EXPECT_FALSE(completion_to_events("not json").has_value());
+  EXPECT_FALSE(completion_to_events(R"({"error":{"message":"boom"}})").has_value());
+  EXPECT_FALSE(completion_to_events(R"({"choices":[{"index":0,"message":{"content":"x"}}]})").has_value());  // no finish
+  EXPECT_FALSE(completion_to_events(R"({"choices":[]})").has_value());
 }
 
 TEST(CacheHeaders, XCacheAndRfc9211Status) {

@@ -12,11 +12,13 @@
 #include "http/api_error.h"
 #include "http/gateway/answer.h"
 #include "http/gateway/cache_headers.h"
+#include "http/gateway/dashboard/routes.h"
 #include "http/gateway/chat_request.h"
 #include "domain/limits/limit_headers.h"
 #include "redis/errors.h"
 #include "http/gateway/errors.h"
 #include "http/gateway/responder.h"
+#include "http/gateway/semantic_step.h"
 #include "http/gateway/upstream_chat.h"
 #include "http/standard_routes.h"
 
@@ -142,10 +144,15 @@ std::string Gateway::tenant_of(const http::Request& req) const {
 }
 
 void Gateway::add_routes(http::Router& router) {
-  auto bind = [this](auto method) {
-    return [this, method](http::Request& req, http::ResponseWriter& w) { return (this->*method)(req, w); };
+  // Every route goes through logged(): one access-log line per request (access_log.h).
+  auto bind = [this](Handler method) {
+    return [this, method](http::Request& req, http::ResponseWriter& w) { return logged(req, w, method); };
   };
-  router.post("/v1/chat/completions", bind(&Gateway::chat_completions));
+  auto bind_logged = [this](LoggedHandler method) {
+    return [this, method](http::Request& req, http::ResponseWriter& w) { return logged(req, w, method); };
+  };
+  router.post("/v1/chat/completions", bind_logged(&Gateway::chat_completions));
+  router.post("/v1/embeddings", bind_logged(&Gateway::embeddings));
   router.get("/v1/models", bind(&Gateway::models));
   router.get("/readyz", bind(&Gateway::readyz));
   http::add_health_route(router);
@@ -161,9 +168,10 @@ void Gateway::add_routes(http::Router& router) {
   router.post("/v1/ragcache/docs/{id}/finish", bind(&Gateway::doc_end));
   router.post("/v1/ragcache/docs/{id}/fail", bind(&Gateway::doc_end));
   router.get("/v1/ragcache/docs/{id}", bind(&Gateway::doc_get));
+  dashboard::add_dashboard_routes(router);
 }
 
-asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w) {
+asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w, RequestLog& log) {
   const auto start = Clock::now();
   auto parsed = parse_chat_request(req.body());
   if (!parsed) {
@@ -214,6 +222,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
       metrics_->record("ERROR", start);
       co_return;
     }
+    active_sessions_.touch(sid);  // for "sessions active" in /v1/ragcache/stats
     auto window = co_await deps_.sessions->read(sid);
     if (!window) {
       co_await w.send_error(http::service_unavailable("Session store unavailable: " + window.error().message()));
@@ -270,6 +279,28 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     co_return;
   }
 
+  // Semantic-cache controls (semantic_step.h); a malformed value is the caller's mistake: 400.
+  std::optional<float> semantic_threshold;
+  std::optional<std::string_view> resolved_query;
+  if (req.has_header("X-Semantic-Threshold")) {
+    semantic_threshold = parse_similarity_threshold(req.header("X-Semantic-Threshold"));
+    if (!semantic_threshold) {
+      co_await w.send_error(
+          http::invalid_request("X-Semantic-Threshold must be a number between 0 and 1", "X-Semantic-Threshold"));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+  }
+  if (req.has_header("X-Resolved-Query")) {
+    resolved_query = parse_resolved_query(req.header("X-Resolved-Query"));
+    if (!resolved_query) {
+      co_await w.send_error(http::invalid_request(
+          "X-Resolved-Query must be 1-4096 bytes of text without control characters", "X-Resolved-Query"));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+  }
+
   http::Headers upstream_headers;
   if (options_.forward_authorization && req.has_header("Authorization")) {
     upstream_headers.emplace_back("Authorization", std::string(req.header("Authorization")));
@@ -287,14 +318,42 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     auto hit = co_await deps_.exact->lookup(*key);
     if (hit && *hit) {
       result = CacheResult::hit;
-      co_await out.start(result, cache_headers(result));
-      co_await out.events(**hit);
-      co_await out.finish();
+      co_await out.replay(result, cache_headers(result), **hit);  // one write, also for SSE
       answered = true;
     } else if (!hit) {
       metrics_->redis_errors.inc();
       cacheable = false;
       bypass_detail = "redis-unavailable";
+    }
+  }
+
+  // 1b. Semantic lookup: the answer of a near-identical standalone question (semantic_step.h).
+  // (Planned only after an exact miss: an exact hit, the hot path, pays nothing for it.)
+  SemanticPlan semantic_plan;
+  if (!answered) {
+    semantic_plan = plan_semantic({.enabled = deps_.semantic != nullptr,
+                                  .cacheable = cacheable,
+                                  .no_cache = cc.no_cache,
+                                  .has_source_docs = req.has_header("X-Source-Docs"),
+                                  .tenant = tenant,
+                                  .model = cr.model,
+                                  .name_space = ns,
+                                  .embedder_id = options_.semantic_embedder_id,
+                                  .messages = &cr.messages,
+                                  .params = &cr.params,
+                                  .resolved_query = resolved_query});
+  }
+  if (!answered && semantic_plan.lookup) {
+    auto hit = co_await deps_.semantic->lookup(semantic_plan.partition, semantic_plan.question, semantic_threshold);
+    if (hit && *hit) {
+      result = CacheResult::semantic;
+      co_await out.start(result, cache_headers(result, (*hit)->similarity));
+      co_await out.events((*hit)->answer);
+      co_await out.finish();
+      answered = true;
+    } else if (!hit) {
+      if (hit.error().code.category() == redis::category()) metrics_->redis_errors.inc();
+      spdlog::debug("semantic lookup skipped: {}", hit.error().message());
     }
   }
 
@@ -323,6 +382,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   }
 
   // 3. Generation: shared through the single flight, or direct when it must not be cached.
+  const auto generation_start = Clock::now();
   if (!answered) {
     if (!cacheable || cc.no_cache) {
       result = cacheable ? CacheResult::miss : CacheResult::bypass;
@@ -334,7 +394,14 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
         co_return Result<void>();
       };
       metrics_->upstream_calls.inc();
-      auto r = co_await stream_chat_upstream(*deps_.upstream, cr.body, sink, upstream_headers);
+      // Nobody shares this answer: a non-streaming caller gets a non-stream upstream call.
+      // (if/else, not ?: -- GCC 12 mis-compiles co_await inside a conditional expression.)
+      Result<UpstreamChatResult> r = Error(ragcache::Errc::internal);
+      if (cr.stream) {
+        r = co_await stream_chat_upstream(*deps_.upstream, cr.body, sink, upstream_headers);
+      } else {
+        r = co_await complete_chat_upstream(*deps_.upstream, cr.body, sink, upstream_headers);
+      }
       if (!r) {
         failure = r.error();
       } else if (cacheable) {
@@ -370,6 +437,9 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
       if (!out.started()) co_await out.start(result, cache_headers(result, std::nullopt, bypass_detail));
       co_await out.finish();
     }
+    if (result == CacheResult::miss || result == CacheResult::bypass) {
+      log.upstream_ms = std::chrono::duration<double, std::milli>(Clock::now() - generation_start).count();
+    }
   }
 
   if (reservation) {
@@ -401,9 +471,19 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     if (!linked) metrics_->redis_errors.inc();
   }
 
+  // Semantic store: a complete answer this request generated, under the plan's question.
+  if (semantic_plan.store && result == CacheResult::miss && out.answer().finish_reason() == "stop") {
+    const auto& a = out.answer();
+    std::string events = content_event(a.content()) + finish_event(a.finish_reason(), a.model(), a.usage());
+    auto inserted = co_await deps_.semantic->insert(semantic_plan.partition, semantic_plan.question, std::move(events));
+    if (!inserted) spdlog::debug("semantic insert skipped: {}", inserted.error().message());
+  }
+
   // 4. Hot questions: recorded in the background (never on the request's latency).
   if (deps_.hot) {
-    if (auto question = last_user_text(cr.messages); !question.empty()) {
+    if (auto question = last_user_text(cr.messages); !question.empty() && deps_.hot_recorder) {
+      deps_.hot_recorder->add(ns.empty() ? "default" : ns, question);  // batched (hot_recorder.h)
+    } else if (!question.empty()) {
       auto ex = co_await asio::this_coro::executor;
       asio::co_spawn(ex, record_hot(deps_.hot, ns.empty() ? "default" : ns, std::move(question)), asio::detached);
     }
@@ -419,6 +499,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     auto appended = co_await deps_.sessions->append(sid, std::move(to_append));
     if (!appended) spdlog::warn("session {}: append failed: {}", sid, appended.error().message());
   }
+  log.cache = x_cache_value(result);
   metrics_->record(x_cache_value(result), start);
 }
 

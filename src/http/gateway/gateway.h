@@ -21,6 +21,7 @@
 
 #include "domain/cache/exact_cache.h"
 #include "http/gateway/chat_request.h"
+#include "http/gateway/hot_recorder.h"
 #include "domain/cache/single_flight.h"
 #include "domain/limits/doc_registry.h"
 #include "domain/limits/hot_questions.h"
@@ -29,6 +30,11 @@
 #include "domain/limits/token_quota.h"
 #include "domain/session/session_store.h"
 #include "domain/session/token_counter.h"
+#include "domain/semantic/semantic_cache.h"
+#include "embed/embedding_cache.h"
+#include "http/gateway/access_log.h"
+#include "http/gateway/embeddings_api.h"
+#include "http/gateway/dashboard/active_sessions.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/response_writer.h"
@@ -49,6 +55,11 @@ struct GatewayOptions {
   limits::FailureMode limiter_failure = limits::FailureMode::open;
   // Tokens reserved for the answer when a request gives no max_tokens.
   std::int64_t default_completion_estimate = 512;
+  // The semantic embedder's model_id() (part of every semantic partition's fingerprint).
+  std::string semantic_embedder_id;
+  // One JSON line per request at info level (access_log.h).
+  bool access_log = true;
+  EmbeddingsLimits embeddings;
 };
 
 struct GatewayDeps {
@@ -62,8 +73,11 @@ struct GatewayDeps {
   limits::RateLimiter* rate_limiter = nullptr;  // needed when options.rate is set
   limits::TokenQuota* token_quota = nullptr;    // needed when options.tokens is set
   limits::HotQuestions* hot = nullptr;          // optional: hot-question ranking
+  HotRecorder* hot_recorder = nullptr;          // optional: batches the hot writes (else one per request)
   limits::DocRegistry* docs = nullptr;          // optional: document registry + X-Source-Docs
   std::shared_ptr<const session::TokenCounter> token_counter;  // prompt estimates for quotas
+  semantic::SemanticCache* semantic = nullptr;  // optional: the semantic step (nullptr: off)
+  embed::EmbeddingCache* embeddings = nullptr;  // optional: per-input cache of /v1/embeddings
 };
 
 class Gateway {
@@ -75,6 +89,9 @@ class Gateway {
   void add_routes(http::Router& router);
 
   boost::asio::awaitable<void> chat_completions(http::Request& req, http::ResponseWriter& w);
+  boost::asio::awaitable<void> chat_completions(http::Request& req, http::ResponseWriter& w, RequestLog& log);
+  // POST /v1/embeddings (embeddings_api.h).
+  boost::asio::awaitable<void> embeddings(http::Request& req, http::ResponseWriter& w, RequestLog& log);
   boost::asio::awaitable<void> models(http::Request& req, http::ResponseWriter& w);
   boost::asio::awaitable<void> readyz(http::Request& req, http::ResponseWriter& w);
 
@@ -97,9 +114,15 @@ class Gateway {
 
  private:
   std::int64_t estimate_tokens(const ChatRequest& cr) const;
+  // Runs a handler and writes its access-log line (access_log.h) when the log is on.
+  using Handler = boost::asio::awaitable<void> (Gateway::*)(http::Request&, http::ResponseWriter&);
+  using LoggedHandler = boost::asio::awaitable<void> (Gateway::*)(http::Request&, http::ResponseWriter&, RequestLog&);
+  boost::asio::awaitable<void> logged(http::Request& req, http::ResponseWriter& w, LoggedHandler handler);
+  boost::asio::awaitable<void> logged(http::Request& req, http::ResponseWriter& w, Handler handler);
   GatewayDeps deps_;
   GatewayOptions options_;
   std::unique_ptr<Metrics> metrics_;
+  dashboard::ActiveSessions active_sessions_;  // distinct session ids seen in the last 5 minutes
 };
 
 }  // namespace ragcache::gateway

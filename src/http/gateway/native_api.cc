@@ -1,4 +1,6 @@
 // The native REST API under /v1/ragcache/: sessions, cache invalidation, stats.
+// GET /v1/ragcache/stats: {"exact":{...}, "single_flight":{...}, "sessions":{"active",
+// "active_window_seconds","active_saturated"}, "redis":{"cache_connected","state_connected"}}.
 // JSON in and out; every error in the OpenAI error shape.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -37,6 +39,7 @@ http::ApiError store_error(const Error& e) {
 }  // namespace
 
 asio::awaitable<void> Gateway::session_get(http::Request& req, http::ResponseWriter& w) {
+  active_sessions_.touch(req.param("sid"));
   auto window = co_await deps_.sessions->read(std::string(req.param("sid")));
   if (!window) {
     co_await w.send_error(store_error(window.error()));
@@ -50,6 +53,7 @@ asio::awaitable<void> Gateway::session_get(http::Request& req, http::ResponseWri
 }
 
 asio::awaitable<void> Gateway::session_append(http::Request& req, http::ResponseWriter& w) {
+  active_sessions_.touch(req.param("sid"));
   auto body = co_await json_body(req, w);
   if (!body) co_return;
   const auto* messages = body->if_contains("messages");
@@ -89,6 +93,7 @@ asio::awaitable<void> Gateway::session_append(http::Request& req, http::Response
 }
 
 asio::awaitable<void> Gateway::session_context(http::Request& req, http::ResponseWriter& w) {
+  active_sessions_.touch(req.param("sid"));
   auto body = co_await json_body(req, w);
   if (!body) co_return;
   const auto* ctx = body->if_contains("resolved_context");
@@ -105,6 +110,7 @@ asio::awaitable<void> Gateway::session_context(http::Request& req, http::Respons
 }
 
 asio::awaitable<void> Gateway::session_delete(http::Request& req, http::ResponseWriter& w) {
+  active_sessions_.touch(req.param("sid"));
   auto r = co_await deps_.sessions->remove(std::string(req.param("sid")));
   if (!r) {
     co_await w.send_error(store_error(r.error()));
@@ -182,9 +188,21 @@ asio::awaitable<void> Gateway::stats(http::Request&, http::ResponseWriter& w) {
   flight["followed"] = f.followed.load();
   flight["takeovers"] = f.takeovers.load();
   flight["bypassed"] = f.bypassed.load();
+  // Sessions active: distinct session ids this process saw in the last 5 minutes (see
+  // dashboard/active_sessions.h for why per process).
+  const auto active = active_sessions_.count();
+  json::object sessions;
+  sessions["active"] = active.sessions;
+  sessions["active_window_seconds"] = std::chrono::duration_cast<std::chrono::seconds>(active_sessions_.window()).count();
+  sessions["active_saturated"] = active.saturated;
+  json::object redis_health;
+  redis_health["cache_connected"] = deps_.cache_redis ? deps_.cache_redis->connected() : false;
+  redis_health["state_connected"] = deps_.state_redis ? deps_.state_redis->connected() : false;
   json::object o;
   o["exact"] = std::move(exact);
   o["single_flight"] = std::move(flight);
+  o["sessions"] = std::move(sessions);
+  o["redis"] = std::move(redis_health);
   co_await w.send_json(200, json::serialize(o));
 }
 

@@ -34,6 +34,28 @@ boost::asio::awaitable<Result<void>> AnswerResponder::events(std::string_view te
   co_return Result<void>();
 }
 
+boost::asio::awaitable<Result<void>> AnswerResponder::replay(CacheResult result, http::Headers headers,
+                                                             std::string_view events) {
+  if (!stream_) {
+    co_await start(result, std::move(headers));
+    answer_.add(events);
+    co_return co_await finish();
+  }
+  // The same events start + events + finish would send (role, one content chunk, final chunks).
+  result_ = result;
+  started_ = true;
+  auto pieces = answer_.add(events);
+  std::string body = render_role_chunk(identity_);
+  if (!pieces.empty()) {
+    std::string joined;
+    for (auto& p : pieces) joined += p;
+    body += render_content_chunk(identity_, joined);
+  }
+  body += render_final_chunks(identity_, answer_, include_usage_);
+  headers.emplace_back("Cache-Control", "no-cache");
+  co_return co_await writer_.send_stream(200, "text/event-stream", std::move(body), std::move(headers));
+}
+
 boost::asio::awaitable<Result<void>> AnswerResponder::finish() {
   if (!stream_) co_return co_await writer_.send_json(200, render_completion(identity_, answer_), std::move(headers_));
   auto r = co_await writer_.write(render_final_chunks(identity_, answer_, include_usage_));

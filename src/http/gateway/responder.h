@@ -23,6 +23,8 @@ class AnswerResponder {
   boost::asio::awaitable<Result<void>> events(std::string_view text);
   // Completes the response.
   boost::asio::awaitable<Result<void>> finish();
+  // A whole answer at once (a cache hit): start + events + finish, in one write for streams.
+  boost::asio::awaitable<Result<void>> replay(CacheResult result, http::Headers headers, std::string_view events);
   // The generation failed: an error response if nothing was sent yet, else an SSE error event
   // and an aborted stream (the client can tell the answer is incomplete).
   boost::asio::awaitable<void> fail(const http::ApiError& error);

@@ -39,6 +39,61 @@ Result<std::string> ChunkTranslator::translate(std::string_view chunk_json) {
 
 std::string ChunkTranslator::finish() const { return finish_event(finish_reason_, model_, usage_); }
 
+Result<CompletionEvents> completion_to_events(std::string_view completion_json) {
+  boost::system::error_code ec;
+  json::value v = json::parse(completion_json, ec);
+  if (ec || !v.is_object()) return Error(Errc::upstream_protocol, "completion is not a JSON object");
+  const auto& o = v.as_object();
+  if (const auto* err = o.if_contains("error")) return upstream_status_error(502, json::serialize(*err));
+  const json::object* choice = nullptr;
+  if (const auto* choices = o.if_contains("choices"); choices && choices->is_array()) {
+    for (const auto& c : choices->as_array()) {
+      const auto* co = c.if_object();
+      if (!co) continue;
+      if (const auto* idx = co->if_contains("index"); idx && idx->is_int64() && idx->as_int64() != 0) continue;
+      choice = co;
+      break;
+    }
+  }
+  const json::value* finish = choice ? choice->if_contains("finish_reason") : nullptr;
+  if (!finish || !finish->is_string() || finish->as_string().empty()) {
+    return Error(Errc::upstream_protocol, "upstream completion without a finish_reason");
+  }
+  CompletionEvents out;
+  out.finish_reason = std::string(finish->as_string());
+  if (const auto* message = choice->if_contains("message"); message && message->is_object()) {
+    if (const auto* content = message->as_object().if_contains("content"); content && content->is_string()) {
+      if (!content->as_string().empty()) out.events = content_event(content->as_string());
+    }
+  }
+  std::string model;
+  if (const auto* m = o.if_contains("model"); m && m->is_string()) model = std::string(m->as_string());
+  json::value usage;
+  if (const auto* u = o.if_contains("usage"); u && !u->is_null()) usage = *u;
+  out.events += finish_event(out.finish_reason, model, usage);
+  return out;
+}
+
+boost::asio::awaitable<Result<UpstreamChatResult>> complete_chat_upstream(http::UpstreamClient& upstream,
+                                                                          json::object body, const EventSink& sink,
+                                                                          http::Headers extra_headers) {
+  body.erase("stream");
+  body.erase("stream_options");  // only allowed with stream: true
+  http::UpstreamRequest request;
+  request.endpoint = "/chat/completions";
+  request.body = json::serialize(body);
+  request.headers = std::move(extra_headers);
+  request.first_byte_timeout = upstream.options().total_timeout;  // the whole answer comes at once
+  auto response = co_await upstream.send(std::move(request));
+  if (!response) co_return response.error();
+  if (!response->ok()) co_return upstream_status_error(response->status, response->body);
+  auto events = completion_to_events(response->body);
+  if (!events) co_return events.error();
+  auto pushed = co_await sink(std::move(events->events));
+  if (!pushed) co_return pushed.error();
+  co_return UpstreamChatResult{std::move(events->finish_reason)};
+}
+
 boost::asio::awaitable<Result<UpstreamChatResult>> stream_chat_upstream(http::UpstreamClient& upstream,
                                                                         json::object body, const EventSink& sink,
                                                                         http::Headers extra_headers) {
@@ -68,6 +123,9 @@ boost::asio::awaitable<Result<UpstreamChatResult>> stream_chat_upstream(http::Up
     if (!*piece) break;
     events.clear();
     if (!parser.feed(**piece, events)) co_return Error(Errc::upstream_protocol, "upstream SSE event too large");
+    // The events of one read go to the sink together: one write to the caller (and one push
+    // into the flight) per read, not per event, when the upstream is faster than we relay.
+    std::string batch;
     for (const auto& ev : events) {
       if (ev.data == "[DONE]") {
         done = true;
@@ -76,12 +134,16 @@ boost::asio::awaitable<Result<UpstreamChatResult>> stream_chat_upstream(http::Up
       if (ev.data.empty()) continue;
       auto out = translator.translate(ev.data);
       if (!out) co_return out.error();
-      if (!out->empty()) {
-        auto pushed = co_await sink(std::move(*out));
-        if (!pushed) co_return pushed.error();
-      }
+      batch += *out;
+    }
+    if (!batch.empty()) {
+      auto pushed = co_await sink(std::move(batch));
+      if (!pushed) co_return pushed.error();
     }
   }
+  // After [DONE] the body's last bytes may still be on their way: let them arrive in the
+  // background so the connection is reused (closing it cost every request a new connection).
+  http::UpstreamStream::discard_rest(std::move(stream));
   if (!translator.saw_finish()) co_return Error(Errc::upstream_protocol, "upstream stream ended without a finish_reason");
   auto pushed = co_await sink(translator.finish());
   if (!pushed) co_return pushed.error();

@@ -1,0 +1,211 @@
+// The lock manager test suite, written once for any Redis deployment: lock_manager_itest.cc runs it
+// on one redis-server, lock_manager_ctest.cc on a 6-node Redis Cluster.
+//
+// Distributed locks against real Redis: ownership, fencing, blocking acquire woken by
+// release signals, lease renewal and loss.
+#pragma once
+
+#include "domain/cache/lock_manager.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "domain/cache/cache_itest_support.h"
+#include "domain/cache/errors.h"
+#include "domain/cache/lease.h"
+
+namespace ragcache::cache {
+namespace {
+
+using namespace std::chrono_literals;
+using itest::sleep_for;
+namespace asio = boost::asio;
+
+class LockTest : public itest::CacheServerTest {
+ protected:
+  LockOptions options(std::chrono::milliseconds recheck = 1000ms) {
+    return LockOptions{.key_prefix = prefix_, .recheck_interval = recheck};
+  }
+};
+
+TEST_P(LockTest, SecondAcquireFailsAndReleaseIsOwnerChecked) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto a = co_await locks.try_acquire("res", 5000ms);
+    EXPECT_TRUE(a.has_value() && a->has_value());
+    auto b = co_await locks.try_acquire("res", 5000ms);
+    EXPECT_TRUE(b.has_value());
+    EXPECT_FALSE(b->has_value());
+    EXPECT_TRUE(co_await locks.release(**a));
+    auto again = co_await locks.release(**a);
+    EXPECT_FALSE(again);
+    EXPECT_EQ(again.error().code, Errc::not_owner);
+  }());
+}
+
+TEST_P(LockTest, ExpiredHolderNeitherReleasesNorExtendsTheNewHoldersLock) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto old_grant = co_await locks.try_acquire("res", 50ms);
+    EXPECT_TRUE(old_grant && *old_grant);
+    co_await sleep_for(120ms);
+    EXPECT_FALSE((*old_grant)->valid());
+    auto new_grant = co_await locks.try_acquire("res", 10000ms);
+    EXPECT_TRUE(new_grant && *new_grant);
+    EXPECT_GT((*new_grant)->fence(), (*old_grant)->fence());
+    auto released = co_await locks.release(**old_grant);
+    EXPECT_EQ(released.error().code, Errc::not_owner);
+    auto extended = co_await locks.extend(**old_grant, 10000ms);
+    EXPECT_EQ(extended.error().code, Errc::not_owner);
+    // The new holder's lock is untouched.
+    EXPECT_EQ(command({"GET", (*new_grant)->key}), (*new_grant)->value.encode());
+    EXPECT_TRUE(co_await locks.release(**new_grant));
+  }());
+}
+
+TEST_P(LockTest, ExtendRefusesNonPositiveTtlAndExtendsOtherwise) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto g = co_await locks.try_acquire("res", 1000ms);
+    EXPECT_TRUE(g && *g);
+    EXPECT_EQ((co_await locks.extend(**g, 0ms)).error().code, Errc::invalid_ttl);
+    EXPECT_EQ((co_await locks.extend(**g, -5ms)).error().code, Errc::invalid_ttl);
+    EXPECT_TRUE(co_await locks.extend(**g, 60000ms));
+    EXPECT_GT(std::stoll(command({"PTTL", (*g)->key})), 10000);
+    EXPECT_EQ((co_await locks.try_acquire("res", 0ms)).error().code, Errc::invalid_ttl);
+    EXPECT_EQ((co_await locks.try_acquire("bad*name", 100ms)).error().code, Errc::invalid_key);
+  }());
+}
+
+TEST_P(LockTest, FencingNumbersStrictlyIncreaseOver10000Grants) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    std::uint64_t last = 0;
+    int violations = 0;
+    for (int i = 0; i < 10000; ++i) {
+      auto g = co_await locks.try_acquire("fenced", 5000ms);
+      if (!g || !*g) {
+        ADD_FAILURE() << "grant " << i << " failed";
+        co_return;
+      }
+      if ((*g)->fence() <= last) ++violations;
+      last = (*g)->fence();
+      if (!co_await locks.release(**g)) ++violations;
+    }
+    EXPECT_EQ(violations, 0);
+    EXPECT_GE(last, 10000u);
+  }(), 120s);
+}
+
+TEST_P(LockTest, BlockedAcquireIsWokenByReleaseNotByPolling) {
+  auto client = make_client();
+  // A fallback re-check far beyond the wait timeout: only the release signal can wake the waiter.
+  LockManager locks(*client, options(60000ms));
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto holder = co_await locks.try_acquire("res", 60000ms);
+    EXPECT_TRUE(holder && *holder);
+    std::optional<Result<LockGrant>> waited;
+    asio::co_spawn(co_await asio::this_coro::executor,
+                   [&]() -> asio::awaitable<void> { waited = co_await locks.acquire("res", 60000ms, 5000ms); },
+                   asio::detached);
+    co_await sleep_for(200ms);
+    EXPECT_FALSE(waited.has_value());
+    EXPECT_TRUE(co_await locks.release(**holder));
+    for (int i = 0; i < 400 && !waited; ++i) co_await sleep_for(10ms);
+    EXPECT_TRUE(waited.has_value());
+    if (!waited) co_return;
+    EXPECT_TRUE(waited->has_value()) << waited->error().message();
+    if (waited->has_value()) {
+      EXPECT_GT((*waited)->fence(), (*holder)->fence());
+    }
+  }());
+}
+
+TEST_P(LockTest, BlockedAcquireGetsTheLockWhenACrashedHoldersTtlRunsOut) {
+  auto client = make_client();
+  LockManager locks(*client, options(60000ms));
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto crashed = co_await locks.try_acquire("res", 300ms);  // never released
+    EXPECT_TRUE(crashed && *crashed);
+    auto g = co_await locks.acquire("res", 5000ms, 5000ms);
+    EXPECT_TRUE(g.has_value()) << (g ? "" : g.error().message());
+  }());
+}
+
+TEST_P(LockTest, BlockedAcquireTimesOutWithAClearError) {
+  auto client = make_client();
+  LockManager locks(*client, options(100ms));
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto holder = co_await locks.try_acquire("res", 60000ms);
+    EXPECT_TRUE(holder && *holder);
+    auto g = co_await locks.acquire("res", 1000ms, 300ms);
+    EXPECT_FALSE(g);
+    EXPECT_EQ(g.error().code, Errc::lock_timeout);
+  }());
+}
+
+TEST_P(LockTest, ManyWaitersInOneProcessAllGetTheLockInTurn) {
+  auto client = make_client();
+  LockManager locks(*client, options(60000ms));
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    int counter = 0, done = 0, errors = 0;
+    const int n = 40;
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
+        auto g = co_await locks.acquire("shared", 5000ms, 20000ms);
+        if (!g) {
+          ++errors;
+        } else {
+          int seen = counter;
+          co_await sleep_for(2ms);
+          counter = seen + 1;
+          if (!co_await locks.release(*g)) ++errors;
+        }
+        ++done;
+      }, asio::detached);
+    }
+    while (done < n) co_await sleep_for(10ms);
+    EXPECT_EQ(errors, 0);
+    EXPECT_EQ(counter, n);
+  }());
+}
+
+TEST_P(LockTest, LeaseRenewsWhileHeldAndReportsLoss) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto g = co_await locks.try_acquire("leased", 300ms);
+    EXPECT_TRUE(g && *g);
+    bool lost = false;
+    auto lease = Lease::start(locks, **g, [&](const Error& e) { lost = e.code == Errc::not_owner; });
+    co_await sleep_for(900ms);  // three TTLs: only renewal keeps it alive
+    EXPECT_EQ(command({"GET", (*g)->key}), (*g)->value.encode());
+    EXPECT_FALSE(lease->lost());
+    command({"DEL", (*g)->key});  // someone broke the lock
+    for (int i = 0; i < 100 && !lease->lost(); ++i) co_await sleep_for(10ms);
+    EXPECT_TRUE(lease->lost());
+    EXPECT_TRUE(lost);
+  }());
+}
+
+TEST_P(LockTest, StoppedLeaseStopsRenewing) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto g = co_await locks.try_acquire("leased", 300ms);
+    EXPECT_TRUE(g && *g);
+    auto lease = Lease::start(locks, **g);
+    co_await sleep_for(150ms);
+    lease->stop();
+    co_await sleep_for(500ms);
+    EXPECT_EQ(command({"EXISTS", (*g)->key}), "0");
+  }());
+}
+
+}  // namespace
+}  // namespace ragcache::cache

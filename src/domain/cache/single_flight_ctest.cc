@@ -1,0 +1,12 @@
+// The single flight suite (single_flight_suite.h) on a local Redis Cluster (3 primaries + 3 replicas):
+// every script and command must be cluster-safe (no CROSSSLOT), whichever node a key lands on.
+#include "domain/cache/single_flight_suite.h"
+
+namespace ragcache::cache {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(, SingleFlightTest, ::testing::Values(::ragcache::testing::Deployment::cluster),
+                         ::ragcache::testing::deployment_name);
+
+}  // namespace
+}  // namespace ragcache::cache

@@ -1,0 +1,340 @@
+// The single flight test suite, written once for any Redis deployment: single_flight_itest.cc runs
+// it on one redis-server, single_flight_ctest.cc on a 6-node Redis Cluster.
+//
+// Single-flight against real Redis, with several independent clients standing in for
+// replicas (each its own Client, pool, ExactCache and SingleFlight).
+#pragma once
+
+#include "domain/cache/single_flight.h"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "domain/cache/cache_itest_support.h"
+#include "domain/cache/errors.h"
+
+namespace ragcache::cache {
+namespace {
+
+using namespace std::chrono_literals;
+using itest::sleep_for;
+namespace asio = boost::asio;
+
+CacheKey key_for(const std::string& question) {
+  CanonicalRequest r;
+  r.tenant = "t1";
+  r.model = "m";
+  r.messages = {{"user", question, ""}};
+  return *make_cache_key(r);
+}
+
+// One simulated replica.
+struct Replica {
+  std::unique_ptr<redis::Client> client;
+  std::unique_ptr<ExactCache> cache;
+  std::unique_ptr<SingleFlight> flight;
+};
+
+class SingleFlightTest : public itest::CacheServerTest {
+ protected:
+  Replica make_replica(SingleFlightOptions so = {}) {
+    Replica r;
+    r.client = make_client(2);
+    ExactCacheOptions eo;
+    eo.key_prefix = prefix_;
+    r.cache = std::make_unique<ExactCache>(*r.client, eo);
+    r.flight = std::make_unique<SingleFlight>(*r.cache, so);
+    return r;
+  }
+};
+
+TEST_P(SingleFlightTest, ThousandCallersOnFourReplicasComputeOnceAndGetIdenticalBytes) {
+  std::vector<Replica> replicas;
+  for (int i = 0; i < 4; ++i) replicas.push_back(make_replica());
+  auto key = key_for("the hot question");
+  std::atomic<int> computes{0};
+  // Each compute produces distinct bytes, so identical results prove they all came from one.
+  Compute compute = [&computes]() -> asio::awaitable<Result<ComputeOutput>> {
+    int n = ++computes;
+    co_await sleep_for(300ms);
+    std::string v = "answer #" + std::to_string(n) + " " + random_token();
+    v.append(20000, 'x');  // above the compression threshold
+    co_return ComputeOutput{v};
+  };
+  std::vector<Result<FlightResult>> results(1000, Error(ragcache::Errc::internal));
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    int done = 0;
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < 1000; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        results[i] = co_await replicas[i % 4].flight->get_or_compute(key, compute);
+        ++done;
+      }, asio::detached);
+    }
+    while (done < 1000) co_await sleep_for(10ms);
+  }(), 60s);
+  EXPECT_EQ(computes.load(), 1);
+  int leaders = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    EXPECT_EQ(r->value, results[0]->value);
+    if (r->role == FlightRole::leader) ++leaders;
+  }
+  EXPECT_EQ(leaders, 1);
+  int followed = 0;
+  for (auto& r : replicas) followed += static_cast<int>(r.flight->stats().followed.load());
+  EXPECT_EQ(followed, 3);  // one blocking reader per replica, not per caller
+}
+
+TEST_P(SingleFlightTest, StreamingFollowersOnFourReplicasGetEveryChunkInOrder) {
+  std::vector<Replica> replicas;
+  for (int i = 0; i < 4; ++i) replicas.push_back(make_replica());
+  auto key = key_for("stream me");
+  std::atomic<int> computes{0};
+  std::vector<std::string> produced;
+  StreamCompute produce = [&](ChunkSink& sink) -> asio::awaitable<Result<void>> {
+    ++computes;
+    co_await sleep_for(100ms);  // everyone has joined before the first chunk...
+    for (int i = 0; i < 20; ++i) {
+      std::string chunk = "chunk-" + std::to_string(i) + "-" + random_token().substr(0, 6) + " ";
+      produced.push_back(chunk);
+      auto pushed = co_await sink.push(chunk);
+      if (!pushed) co_return pushed.error();
+      co_await sleep_for(10ms);  // ...and chunks arrive over time
+    }
+    co_return Result<void>();
+  };
+  const int n = 1000;
+  std::vector<std::vector<std::string>> got(n);
+  std::vector<Result<StreamResult>> results(n, Error(ragcache::Errc::internal));
+  std::vector<int> starts(n, 0);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    int done = 0;
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        StreamHandlers h;
+        h.on_start = [&, i](FlightRole) -> asio::awaitable<void> { ++starts[i]; co_return; };
+        h.on_chunk = [&, i](std::string_view c) -> asio::awaitable<void> { got[i].emplace_back(c); co_return; };
+        results[i] = co_await replicas[i % 4].flight->get_or_compute_stream(key, produce, h);
+        ++done;
+      }, asio::detached);
+    }
+    while (done < n) co_await sleep_for(10ms);
+  }(), 60s);
+  EXPECT_EQ(computes.load(), 1);
+  ASSERT_EQ(produced.size(), 20u);
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(results[i].has_value()) << results[i].error().message();
+    EXPECT_EQ(starts[i], 1);
+    if (results[i]->role == FlightRole::hit) continue;  // a very late caller sees the stored answer
+    EXPECT_EQ(got[i], produced) << "caller " << i;
+  }
+}
+
+TEST_P(SingleFlightTest, FollowerArrivingMidStreamGetsTheWholeAnswer) {
+  auto leader = make_replica();
+  auto late = make_replica();
+  auto key = key_for("late joiner");
+  std::vector<std::string> produced;
+  std::vector<std::string> late_got;
+  StreamCompute produce = [&](ChunkSink& sink) -> asio::awaitable<Result<void>> {
+    for (int i = 0; i < 10; ++i) {
+      produced.push_back("c" + std::to_string(i));
+      co_await sink.push(produced.back());
+      co_await sleep_for(30ms);
+    }
+    co_return Result<void>();
+  };
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    bool leader_done = false;
+    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
+      auto r = co_await leader.flight->get_or_compute_stream(key, produce, {});
+      EXPECT_TRUE(r && r->role == FlightRole::leader);
+      leader_done = true;
+    }, asio::detached);
+    while (produced.size() < 5) co_await sleep_for(5ms);
+    StreamHandlers h;
+    h.on_chunk = [&](std::string_view c) -> asio::awaitable<void> { late_got.emplace_back(c); co_return; };
+    auto r = co_await late.flight->get_or_compute_stream(key, [](ChunkSink&) -> asio::awaitable<Result<void>> {
+      ADD_FAILURE() << "the follower computed";
+      co_return Result<void>();
+    }, h);
+    EXPECT_TRUE(r);
+    if (r) {
+      EXPECT_EQ(r->role, FlightRole::shared);
+    }
+    while (!leader_done) co_await sleep_for(5ms);
+    // The flight stream lingers briefly for late readers, then expires (cache role: never without TTL).
+    auto pttl = std::stoll(command({"PTTL", leader.cache->keys().flight(key.hash)}));
+    EXPECT_GT(pttl, 0);
+    EXPECT_LE(pttl, leader.flight->options().stream_linger.count());
+    auto fence_ttl = std::stoll(command({"PTTL", leader.cache->keys().lock(KeySchema::flight_lock_name(key.hash)).fence}));
+    EXPECT_GT(fence_ttl, 0);
+  }());
+  EXPECT_EQ(late_got, produced);
+}
+
+TEST_P(SingleFlightTest, LeaderErrorReachesFollowersAndNothingIsCached) {
+  auto a = make_replica();
+  auto b = make_replica();
+  auto key = key_for("will fail");
+  int computes = 0;
+  Compute failing = [&]() -> asio::awaitable<Result<ComputeOutput>> {
+    ++computes;
+    co_await sleep_for(100ms);
+    co_return Error(ragcache::Errc::unavailable, "upstream said 503");
+  };
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    std::vector<Result<FlightResult>> rs(6, Error(ragcache::Errc::internal));
+    int done = 0;
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < 6; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        rs[i] = co_await (i % 2 ? a : b).flight->get_or_compute(key, failing);
+        ++done;
+      }, asio::detached);
+    }
+    while (done < 6) co_await sleep_for(5ms);
+    EXPECT_EQ(computes, 1);
+    for (const auto& r : rs) EXPECT_FALSE(r.has_value());
+    int relayed = 0;
+    for (const auto& r : rs) {
+      if (!r && r.error().code == Errc::leader_failed) {
+        ++relayed;
+        EXPECT_NE(r.error().detail.find("upstream said 503"), std::string::npos);
+      }
+    }
+    EXPECT_EQ(relayed, 3);  // the other replica's callers
+    EXPECT_EQ(command({"EXISTS", a.cache->keys().exact(key.ns, key.hash)}), "0");
+    EXPECT_EQ(command({"EXISTS", a.cache->keys().lock(KeySchema::flight_lock_name(key.hash)).lock}), "0");
+    // The next request tries again.
+    auto again = co_await a.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+      co_return ComputeOutput{"ok now"};
+    });
+    EXPECT_TRUE(again && again->value == "ok now");
+  }());
+}
+
+TEST_P(SingleFlightTest, TruncatedAnswerIsSharedButNotCached) {
+  auto a = make_replica();
+  auto key = key_for("cut short");
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto r = co_await a.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+      co_return ComputeOutput{"partial", Completion::truncated};
+    });
+    EXPECT_TRUE(r && r->value == "partial");
+    EXPECT_EQ(command({"EXISTS", a.cache->keys().exact(key.ns, key.hash)}), "0");
+  }());
+}
+
+TEST_P(SingleFlightTest, SecondRequestIsAHit) {
+  auto a = make_replica();
+  auto b = make_replica();
+  auto key = key_for("cache me");
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto first = co_await a.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+      co_return ComputeOutput{"stored"};
+    });
+    EXPECT_TRUE(first && first->role == FlightRole::leader);
+    auto second = co_await b.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+      ADD_FAILURE() << "computed twice";
+      co_return ComputeOutput{"again"};
+    });
+    EXPECT_TRUE(second && second->role == FlightRole::hit && second->value == "stored");
+    EXPECT_EQ(x_cache_value(second->role), "HIT");
+  }());
+}
+
+TEST_P(SingleFlightTest, FollowerDeadlineGivesTimeoutOrOwnCompute) {
+  auto leader = make_replica();
+  auto strict = make_replica(SingleFlightOptions{.wait_timeout = 200ms});
+  auto eager = make_replica(SingleFlightOptions{.wait_timeout = 200ms, .compute_on_timeout = true});
+  auto key = key_for("slow");
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    bool leader_done = false;
+    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
+      co_await leader.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+        co_await sleep_for(1500ms);
+        co_return ComputeOutput{"slow answer"};
+      });
+      leader_done = true;
+    }, asio::detached);
+    co_await sleep_for(50ms);
+    auto timed_out = co_await strict.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+      co_return ComputeOutput{"should not run"};
+    });
+    EXPECT_FALSE(timed_out);
+    if (!timed_out) {
+      EXPECT_EQ(timed_out.error().code, Errc::wait_timeout);
+    }
+    auto own = co_await eager.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
+      co_return ComputeOutput{"own answer"};
+    });
+    EXPECT_TRUE(own && own->role == FlightRole::bypass && own->value == "own answer");
+    while (!leader_done) co_await sleep_for(10ms);
+    // The follower's own answer was not stored: the leader's is.
+    auto hit = co_await strict.cache->lookup(key);
+    EXPECT_TRUE(hit && *hit && **hit == "slow answer");
+  }());
+}
+
+TEST_P(SingleFlightTest, CancelledFollowerDoesNotCancelTheLeaderOrOtherFollowers) {
+  auto a = make_replica();
+  auto b = make_replica();
+  auto key = key_for("cancel one");
+  int computes = 0;
+  Compute compute = [&]() -> asio::awaitable<Result<ComputeOutput>> {
+    ++computes;
+    co_await sleep_for(400ms);
+    co_return ComputeOutput{"finished anyway"};
+  };
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    std::optional<Result<FlightResult>> leader_r, kept_r, cancelled_r;
+    // The leader's own caller is cancelled too: the compute must still finish for the others.
+    asio::cancellation_signal cancel_leader, cancel_follower;
+    asio::co_spawn(ex, [&]() -> asio::awaitable<void> { leader_r = co_await a.flight->get_or_compute(key, compute); },
+                   asio::bind_cancellation_slot(cancel_leader.slot(), asio::detached));
+    co_await sleep_for(50ms);
+    asio::co_spawn(ex, [&]() -> asio::awaitable<void> { cancelled_r = co_await b.flight->get_or_compute(key, compute); },
+                   asio::bind_cancellation_slot(cancel_follower.slot(), asio::detached));
+    asio::co_spawn(ex, [&]() -> asio::awaitable<void> { kept_r = co_await b.flight->get_or_compute(key, compute); },
+                   asio::detached);
+    co_await sleep_for(100ms);
+    cancel_leader.emit(asio::cancellation_type::terminal);
+    cancel_follower.emit(asio::cancellation_type::terminal);
+    for (int i = 0; i < 300 && !kept_r; ++i) co_await sleep_for(10ms);
+    EXPECT_TRUE(kept_r.has_value());
+    if (kept_r) {
+      EXPECT_TRUE(kept_r->has_value() && (*kept_r)->value == "finished anyway");
+    }
+    EXPECT_EQ(computes, 1);
+    auto hit = co_await a.cache->lookup(key);
+    EXPECT_TRUE(hit && *hit);
+  }());
+}
+
+TEST_P(SingleFlightTest, StreamCallerGetsHitAsOneChunk) {
+  auto a = make_replica();
+  auto key = key_for("hit as stream");
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    co_await a.cache->store(key, "whole answer");
+    std::vector<std::string> got;
+    FlightRole started_as = FlightRole::leader;
+    StreamHandlers h;
+    h.on_start = [&](FlightRole r) -> asio::awaitable<void> { started_as = r; co_return; };
+    h.on_chunk = [&](std::string_view c) -> asio::awaitable<void> { got.emplace_back(c); co_return; };
+    auto r = co_await a.flight->get_or_compute_stream(key, [](ChunkSink&) -> asio::awaitable<Result<void>> {
+      co_return Error(ragcache::Errc::internal, "must not run");
+    }, h);
+    EXPECT_TRUE(r && r->role == FlightRole::hit);
+    EXPECT_EQ(started_as, FlightRole::hit);
+    EXPECT_EQ(got, std::vector<std::string>{"whole answer"});
+  }());
+}
+
+}  // namespace
+}  // namespace ragcache::cache
