@@ -347,9 +347,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     auto hit = co_await deps_.semantic->lookup(semantic_plan.partition, semantic_plan.question, semantic_threshold);
     if (hit && *hit) {
       result = CacheResult::semantic;
-      co_await out.start(result, cache_headers(result, (*hit)->similarity));
-      co_await out.events((*hit)->answer);
-      co_await out.finish();
+      co_await out.replay(result, cache_headers(result, (*hit)->similarity), (*hit)->answer);  // one write, as an exact hit
       answered = true;
     } else if (!hit) {
       if (hit.error().code.category() == redis::category()) metrics_->redis_errors.inc();
