@@ -218,6 +218,49 @@ TEST(GatewayE2E, UpstreamErrorsAndTruncatedAnswersPassThroughAndAreNotCached) {
   EXPECT_EQ(chat_calls(mock), 4);
 }
 
+// The exact cache's invalidation routes. (Semantic off: those routes do not yet reach the semantic
+// cache's copies of the same answers -- a known gap, see issue 6.)
+TEST(GatewayE2E, InvalidateByKeyNameByHashAndByNamespace) {
+  RedisServer redis;
+  RagcacheProcess mock({"mock-llm"});
+  auto args = gateway_args(redis, mock);
+  args.insert(args.end(), {"--semantic", "off"});
+  RagcacheProcess gateway(args);
+  const std::string invalidate = gateway.base_url() + "/v1/ragcache/cache/invalidate";
+  auto ask = [&](const std::string& question) {
+    std::string body, headers;
+    testing::http_request("POST", gateway.base_url() + "/v1/chat/completions",
+                          R"({"model":"mock-gpt","messages":[{"role":"user","content":")" + question + "\"}]}",
+                          {"X-Cache-Namespace: faq"}, &body, &headers);
+    return header_value(headers, "X-Cache");
+  };
+  auto post = [&](const std::string& json_body) {
+    std::string body;
+    const int status = testing::http_request("POST", invalidate, json_body, {}, &body);
+    return std::to_string(status) + " " + body;
+  };
+  EXPECT_EQ(ask("invalidate me"), "MISS");
+  EXPECT_EQ(ask("invalidate me"), "HIT");
+  // The whole key name as Redis shows it: its namespace comes from the name.
+  const std::string name = redis.command({"KEYS", "rag:exact:faq:*"});
+  ASSERT_EQ(name.rfind("rag:exact:faq:{", 0), 0u) << name;
+  EXPECT_EQ(post(R"({"key":")" + name + "\"}"), R"(200 {"invalidated":1})");
+  EXPECT_EQ(ask("invalidate me"), "MISS");
+  // The bare hash, with the namespace beside it.
+  const std::string hash = name.substr(name.find('{') + 1, 64);
+  EXPECT_EQ(post(R"({"key":")" + hash + R"(","namespace":"faq"})"), R"(200 {"invalidated":1})");
+  EXPECT_EQ(ask("invalidate me"), "MISS");
+  // A whole namespace.
+  EXPECT_EQ(ask("another question"), "MISS");
+  EXPECT_EQ(post(R"({"namespace":"faq"})"), R"(200 {"invalidated":2})");
+  EXPECT_EQ(redis.command({"KEYS", "rag:exact:faq:*"}), "");
+  // Bad input: 400, nothing deleted.
+  EXPECT_EQ(ask("kept"), "MISS");
+  EXPECT_EQ(post(R"({"key":"foo{)" + hash + R"(}"})").substr(0, 4), "400 ");
+  EXPECT_EQ(post("{}").substr(0, 4), "400 ");
+  EXPECT_EQ(ask("kept"), "HIT");
+}
+
 TEST(GatewayE2E, UpstreamDownIs502) {
   RedisServer redis;
   RagcacheProcess gateway({"serve", "--redis", redis.url(), "--upstream", "http://127.0.0.1:1/v1"});

@@ -20,6 +20,20 @@ std::string KeySchema::exact(std::string_view ns, std::string_view hash) const {
   return key.append("{").append(hash).append("}");
 }
 
+std::optional<std::pair<std::string, std::string>> KeySchema::parse_exact(std::string_view name) const {
+  const std::string head = prefix_ + "rag:exact:";
+  if (!name.starts_with(head) || !name.ends_with('}')) return std::nullopt;
+  name.remove_prefix(head.size());
+  const auto open = name.rfind('{');
+  if (open == std::string_view::npos) return std::nullopt;
+  std::string_view ns = name.substr(0, open);
+  if (!ns.empty()) {
+    if (!ns.ends_with(':')) return std::nullopt;
+    ns.remove_suffix(1);
+  }
+  return std::pair{std::string(ns), std::string(name.substr(open + 1, name.size() - open - 2))};
+}
+
 std::string KeySchema::flight(std::string_view hash) const {
   return prefix_ + "rag:flight:{" + std::string(hash) + "}";
 }

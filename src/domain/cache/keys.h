@@ -10,8 +10,10 @@
 // `prefix` (empty in production) is put before every key; tests use it to stay apart.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/error.h"
 
@@ -29,6 +31,9 @@ class KeySchema {
   explicit KeySchema(std::string prefix = {}) : prefix_(std::move(prefix)) {}
 
   std::string exact(std::string_view ns, std::string_view hash) const;
+  // The namespace and hash of a whole exact-entry name (the inverse of exact()); nullopt when
+  // `name` is not one. Lets callers hand back a key name they saw in Redis.
+  std::optional<std::pair<std::string, std::string>> parse_exact(std::string_view name) const;
   std::string flight(std::string_view hash) const;
   // Name of the single-flight lock of one answer: "rag:{h}" (so the key is lock:rag:{h}).
   static std::string flight_lock_name(std::string_view hash);

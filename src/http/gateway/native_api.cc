@@ -36,6 +36,17 @@ http::ApiError store_error(const Error& e) {
   return http::service_unavailable("Session store unavailable: " + e.message());
 }
 
+// The reply of every invalidation: how many entries went, or 503 when the cache is unreachable.
+asio::awaitable<void> send_invalidated(http::ResponseWriter& w, const Result<std::size_t>& removed) {
+  if (!removed) {
+    co_await w.send_error(http::service_unavailable("Cache unavailable: " + removed.error().message()));
+    co_return;
+  }
+  json::object o;
+  o["invalidated"] = *removed;
+  co_await w.send_json(200, json::serialize(o));
+}
+
 }  // namespace
 
 asio::awaitable<void> Gateway::session_get(http::Request& req, http::ResponseWriter& w) {
@@ -127,46 +138,36 @@ asio::awaitable<void> Gateway::invalidate(http::Request& req, http::ResponseWrit
   std::string ns;
   if (const auto* n = body->if_contains("namespace"); n && n->is_string()) ns = std::string(n->as_string());
   if (const auto* key = body->if_contains("key"); key && key->is_string()) {
-    // The 64-hex hash, or a whole key name ending in {hash}.
+    // The 64-hex hash (in the body's "namespace"), or a whole key name, which names its namespace.
     std::string k(key->as_string());
-    if (auto open = k.rfind('{'), close = k.rfind('}'); open != std::string::npos && close > open) {
-      k = k.substr(open + 1, close - open - 1);
+    if (auto named = deps_.exact->keys().parse_exact(k)) {
+      ns = std::move(named->first);
+      k = std::move(named->second);
     }
     if (k.size() != 64 || k.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      co_await w.send_error(http::invalid_request("'key' must be the 64-hex-digit cache key or a rag:exact:{...} name", "key"));
+      co_await w.send_error(http::invalid_request("'key' must be the 64-hex-digit cache key or a rag:exact:[<namespace>:]{...} name", "key"));
       co_return;
     }
     cache::CacheKey ck{ns, k, {}};
     auto r = co_await deps_.exact->invalidate(ck);
+    // Named first: GCC 12 mis-compiles a conditional expression inside a co_await.
+    Result<std::size_t> count = std::size_t{0};
     if (!r) {
-      co_await w.send_error(http::service_unavailable("Cache unavailable: " + r.error().message()));
-      co_return;
+      count = r.error();
+    } else if (*r) {
+      count = std::size_t{1};
     }
-    json::object o;
-    o["invalidated"] = *r ? 1 : 0;
-    co_await w.send_json(200, json::serialize(o));
+    co_await send_invalidated(w, count);
     co_return;
   }
   if (body->if_contains("namespace")) {
     auto r = co_await deps_.exact->invalidate_namespace(ns);
-    if (!r) {
-      co_await w.send_error(http::service_unavailable("Cache unavailable: " + r.error().message()));
-      co_return;
-    }
-    json::object o;
-    o["invalidated"] = *r;
-    co_await w.send_json(200, json::serialize(o));
+    co_await send_invalidated(w, r);
     co_return;
   }
   if (const auto* doc = body->if_contains("doc_id"); doc && doc->is_string() && deps_.docs) {
     auto r = co_await deps_.docs->links().invalidate_doc(std::string(doc->as_string()));
-    if (!r) {
-      co_await w.send_error(http::service_unavailable("Cache unavailable: " + r.error().message()));
-      co_return;
-    }
-    json::object o;
-    o["invalidated"] = *r;
-    co_await w.send_json(200, json::serialize(o));
+    co_await send_invalidated(w, r);
     co_return;
   }
   co_await w.send_error(http::invalid_request("Give one of 'key', 'namespace' or 'doc_id'"));
