@@ -11,7 +11,8 @@
 //     so every follower waits and the baseline's retry phase is random.
 //   cache_bench locks <redis url> [seconds=5] [concurrency=50] [connections=1]
 //     Lock acquire+release pairs/s on distinct keys with `concurrency` callers on one client
-//     (pipelined over its connections), to compare with bench/cache/redlock_bench.cjs.
+//     (pipelined over its connections), to compare with bench/cache/redlock_bench.cjs. Also
+//     total_pairs (warm-up included) and this process's CPU per pair over the same span.
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,6 +21,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 #include "base/hash.h"
@@ -195,9 +197,13 @@ asio::awaitable<void> locks(std::string url, int seconds, int concurrency, std::
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   stop = true;
   while (running > 0) co_await sleep_for(milliseconds(5));
+  // CPU of this process per pair, over the whole run (warm-up included, as total_pairs is).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpu_us = 1e6 * (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
   std::printf("{\"bench\":\"locks\",\"impl\":\"ragcache_lock_manager\",\"concurrency\":%d,\"seconds\":%.2f,"
-              "\"pairs\":%lld,\"errors\":%lld,\"pairs_per_s\":%.0f}\n",
-              concurrency, elapsed, measured, errors, measured / elapsed);
+              "\"pairs\":%lld,\"errors\":%lld,\"pairs_per_s\":%.0f,\"total_pairs\":%lld,\"client_cpu_us_per_pair\":%.2f}\n",
+              concurrency, elapsed, measured, errors, measured / elapsed, pairs, pairs > 0 ? cpu_us / pairs : 0.0);
   std::fflush(stdout);
 }
 

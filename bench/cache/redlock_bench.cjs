@@ -35,8 +35,11 @@ async function main() {
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   stop = true;
   await Promise.all(workers);
+  const usage = process.cpuUsage();  // this process's CPU over the whole run, warm-up included
+  const cpu = usage.user + usage.system;
   console.log(JSON.stringify({ bench: "locks", impl: "npm_redlock_4", concurrency, seconds: +elapsed.toFixed(2),
-                               pairs: measured, errors, pairs_per_s: Math.round(measured / elapsed) }));
+                               pairs: measured, errors, pairs_per_s: Math.round(measured / elapsed),
+                               total_pairs: pairs, client_cpu_us_per_pair: +(cpu / Math.max(pairs, 1)).toFixed(2) }));
   client.disconnect();
 }
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -23,22 +23,37 @@ URL="redis://127.0.0.1:$PORT"
 echo "== follower wake-up latency after the leader finishes (16 followers on 3 replicas; 300 rounds, baseline 100)"
 "$BIN" wakeup "$URL" 300 16 100 | tee "$WORK/wakeup.jsonl"
 echo "== lock acquire+release pairs/s, distinct keys, 50 concurrent callers, ${SECONDS_PER_RUN}s, 3 alternating runs each"
+# Besides pairs/s, each run gets the CPU it cost per pair, which load from other processes moves
+# far less than throughput: Redis's (INFO cpu, user + sys, across the run) and the client's.
+redis_cpu() { redis-cli -p "$PORT" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.6f", s }'; }
+with_redis_cpu() {  # runs a lock bench, adds redis_cpu_us_per_pair to its JSON line
+  local before after line
+  before="$(redis_cpu)"
+  line="$("$@")"
+  after="$(redis_cpu)"
+  python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r["redis_cpu_us_per_pair"] = round(1e6 * (float(sys.argv[3]) - float(sys.argv[2])) / max(r["total_pairs"], 1), 2); print(json.dumps(r))' "$line" "$before" "$after"
+}
 : >"$WORK/locks.jsonl"
 for _ in 1 2 3; do
-  node "$ROOT/bench/cache/redlock_bench.cjs" "$PORT" "$SECONDS_PER_RUN" 50 | tee -a "$WORK/locks.jsonl"
-  "$BIN" locks "$URL" "$SECONDS_PER_RUN" 50 1 | tee -a "$WORK/locks.jsonl"
+  with_redis_cpu node "$ROOT/bench/cache/redlock_bench.cjs" "$PORT" "$SECONDS_PER_RUN" 50 | tee -a "$WORK/locks.jsonl"
+  with_redis_cpu "$BIN" locks "$URL" "$SECONDS_PER_RUN" 50 1 | tee -a "$WORK/locks.jsonl"
 done
 
 python3 - "$WORK/wakeup.jsonl" "$WORK/locks.jsonl" <<'PY'
 import json, sys
 w = {r["impl"]: r for r in map(json.loads, open(sys.argv[1]))}
-l = {}
+l, cpu = {}, {}
 for r in map(json.loads, open(sys.argv[2])):
     l.setdefault(r["impl"], []).append(r["pairs_per_s"])
+    cpu.setdefault(r["impl"], []).append((r["redis_cpu_us_per_pair"], r["client_cpu_us_per_pair"]))
 med = lambda xs: sorted(xs)[len(xs) // 2]
 ours, base = w["ragcache_single_flight"], w["baseline_sleep_100ms_retry"]
 print(f'wake-up p50/p99: ragcache {ours["p50_ms"]:.2f}/{ours["p99_ms"]:.2f} ms, '
       f'baseline {base["p50_ms"]:.2f}/{base["p99_ms"]:.2f} ms (goal: ragcache p99 < 5 ms)')
 a, b = med(l["ragcache_lock_manager"]), med(l["npm_redlock_4"])
 print(f'locks (median of 3): ragcache {a:,.0f} pairs/s, redlock {b:,.0f} pairs/s, ratio {a / b:.2f}x (goal >= 2x)')
+ra, ca = med([c[0] for c in cpu["ragcache_lock_manager"]]), med([c[1] for c in cpu["ragcache_lock_manager"]])
+rb, cb = med([c[0] for c in cpu["npm_redlock_4"]]), med([c[1] for c in cpu["npm_redlock_4"]])
+print(f'CPU per pair (median of 3): Redis {ra:.2f} us vs {rb:.2f} us ({rb / ra:.2f}x less), '
+      f'client {ca:.2f} us vs {cb:.2f} us ({cb / ca:.2f}x less)')
 PY

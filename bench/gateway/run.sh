@@ -9,32 +9,18 @@
 #   bench/gateway/run.sh [BUILD_DIR]     (default build/release; DURATION=10s by default)
 # Everything (wrk, redis-server, gateway, mock-llm) shares the machine's cores: on a 2-core box
 # wrk alone takes about one of them, so the numbers are a floor for the gateway, not a ceiling.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-BUILD="${1:-$ROOT/build/release}"
-BIN="$BUILD/src/app/ragcache"
+# What a request costs, robust to other load: cpu.sh (CPU time per request) and instructions.sh.
 DURATION="${DURATION:-10s}"
-[ -x "$BIN" ] || { echo "build first: cmake --build $BUILD --target ragcache" >&2; exit 1; }
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-DIR="$(mktemp -d)"
-RPORT=$(free_port); MPORT=$(free_port); GPORT=$(free_port); G2PORT=$(free_port)
-pids=()
-# Wait for the servers to exit before removing their folder (redis writes into it while it stops).
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
-trap cleanup EXIT
-redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no --logfile "$DIR/redis.log" &
-pids+=($!)
-"$BIN" mock-llm --listen "127.0.0.1:$MPORT" --latency-ms 0 > "$DIR/mock.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+source "$(dirname "$0")/common.sh" "$@"
+GPORT=$(free_port); G2PORT=$(free_port)
 "$BIN" serve --listen "127.0.0.1:$GPORT" --redis "redis://127.0.0.1:$RPORT" --upstream "http://127.0.0.1:$MPORT/v1" \
   --log-level warn > "$DIR/gateway.log" 2>&1 &
 pids+=($!)
 "$BIN" serve --listen "127.0.0.1:$G2PORT" --redis "redis://127.0.0.1:$RPORT" --upstream "http://127.0.0.1:$MPORT/v1" \
   --log-level warn --cache-l1-max-bytes 0 > "$DIR/gateway-nol1.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$GPORT/healthz" >/dev/null && break; sleep 0.05; done
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$G2PORT/healthz" >/dev/null && break; sleep 0.05; done
+wait_healthy "$GPORT"
+wait_healthy "$G2PORT"
 
 # wrk: "Requests/sec" and the 99% latency line of --latency, in ms.
 wrk_run() {  # url script [header]
@@ -52,7 +38,7 @@ wrk_run() {  # url script [header]
 }
 to_ms() { python3 -c "import sys,re; v=sys.argv[1]; m=re.match(r'([0-9.]+)(us|ms|s)',v); f={'us':0.001,'ms':1,'s':1000}[m.group(2)]; print(f'{float(m.group(1))*f:.3f}')" "$1"; }
 
-curl -s "http://127.0.0.1:$GPORT/v1/chat/completions" -H 'Content-Type: application/json' -d '{"model":"mock-gpt","messages":[{"role":"user","content":"What is the capital of France?"}]}' >/dev/null
+store_answer "$GPORT"
 read -r HIT_RPS HIT_P50 HIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
 RB_GET=$(redis-benchmark -p "$RPORT" -c 50 -n 300000 -t get --csv | tail -1 | cut -d, -f2 | tr -d '"')
 read -r DIRECT_RPS DIRECT_P50 DIRECT_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")

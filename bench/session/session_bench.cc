@@ -7,6 +7,8 @@
 //           peer's unbounded list does: both return the same messages.
 //   turn2:  the same turn as the gateway does it: read the window, then append the user message
 //           and the answer in one call (2 round trips).
+//   turnc:  the same turn with append_and_read: append the user message, then append the answer
+//           and get the window back in the same transaction (2 round trips).
 //   append: one message appended (one round trip: the append script) per call, on the caller's
 //           own session, the window full and trimming after the first 20.
 //
@@ -33,6 +35,8 @@ struct Args {
   int appends = 200000;
   int turns_per_session = 10;
   int pool = 2;
+  int group_batch = 64;     // SessionOptions::group_commit_max_batch (0 = no group commit)
+  int group_in_flight = 2;  // SessionOptions::group_commit_in_flight
   std::string mode = "all";  // turn | turn2 | append | all
 };
 
@@ -94,6 +98,8 @@ int main(int argc, char** argv) {
     else if (k == "--turns-per-session") args.turns_per_session = std::atoi(argv[i + 1]);
     else if (k == "--pool") args.pool = std::atoi(argv[i + 1]);
     else if (k == "--mode") args.mode = argv[i + 1];
+    else if (k == "--group-batch") args.group_batch = std::atoi(argv[i + 1]);
+    else if (k == "--group-in-flight") args.group_in_flight = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;
@@ -109,7 +115,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", client.error().message().c_str());
     return 1;
   }
-  session::SessionStore store(**client);
+  session::SessionOptions session_options;
+  session_options.group_commit_max_batch = static_cast<std::size_t>(args.group_batch);
+  session_options.group_commit_in_flight = static_cast<std::size_t>(args.group_in_flight);
+  session::SessionStore store(**client, session_options);
   const std::string run_id = std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
 
   if (args.mode == "turn" || args.mode == "all") {
@@ -121,6 +130,15 @@ int main(int argc, char** argv) {
       co_return a && b && w && !w->messages.empty();
     });
     std::printf("turn,%.0f\n", tps);
+  }
+  if (args.mode == "turnc" || args.mode == "all") {
+    const double tps = run(io, args.clients, args.turns, [&](int c, int k) -> asio::awaitable<bool> {
+      const auto sid = "benchc-" + run_id + "-" + std::to_string(c) + "-" + std::to_string(k / args.turns_per_session);
+      auto a = co_await store.append(sid, one(make("user", kQuestion)));
+      auto b = co_await store.append_and_read(sid, one(make("assistant", kAnswer)));
+      co_return a && b && !b->window.messages.empty();
+    });
+    std::printf("turnc,%.0f\n", tps);
   }
   if (args.mode == "turn2" || args.mode == "all") {
     const double tps = run(io, args.clients, args.turns, [&](int c, int k) -> asio::awaitable<bool> {

@@ -5,8 +5,9 @@
 //   ragcache session delete SID           delete a session (and drop it from its user's index)
 //
 // The server: --state-redis URL, else --redis URL (also RAGCACHE_STATE_REDIS / RAGCACHE_REDIS),
-// else redis://127.0.0.1:6379. Exit status: 0 on success, 1 when the session does not exist
-// (show) or on any error (message on stderr).
+// else redis://127.0.0.1:6379. Exit status: 0 on success; 1 when the session does not exist
+// (show, delete: "session SID not found" on stderr, nothing on stdout) or on any other error
+// (message on stderr); CLI11's own non-zero codes for bad flags.
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
@@ -66,6 +67,11 @@ void print_window(const session::SessionWindow& w) {
   }
 }
 
+int not_found(const std::string& sid) {
+  std::cerr << "session " << sid << " not found\n";
+  return 1;
+}
+
 asio::awaitable<int> run(const session::SessionStore& store, const SessionCliOptions& o) {
   if (o.action == "show") {
     auto w = co_await store.read(o.id);
@@ -73,14 +79,11 @@ asio::awaitable<int> run(const session::SessionStore& store, const SessionCliOpt
       std::cerr << "ragcache session show: " << w.error().message() << "\n";
       co_return 1;
     }
+    if (!w->exists()) co_return not_found(o.id);
     if (o.json) {
       std::cout << boost::json::serialize(w->to_json()) << "\n";
-    } else if (w->exists()) {
+    } else {
       print_window(*w);
-    }
-    if (!w->exists()) {
-      std::cerr << "session " << o.id << " not found\n";
-      co_return 1;
     }
     co_return 0;
   }
@@ -98,7 +101,8 @@ asio::awaitable<int> run(const session::SessionStore& store, const SessionCliOpt
     std::cerr << "ragcache session delete: " << removed.error().message() << "\n";
     co_return 1;
   }
-  std::cout << (*removed ? "deleted " : "not found: ") << o.id << "\n";
+  if (!*removed) co_return not_found(o.id);
+  std::cout << "deleted " << o.id << "\n";
   co_return 0;
 }
 
@@ -137,6 +141,8 @@ void add_session_command(CLI::App& app) {
   auto* del = cmd->add_subcommand("delete", "Delete a session");
   del->add_option("session_id", o->id, "Session id")->required();
   del->callback([o] { o->action = "delete"; });
+  // --redis / --state-redis may also follow the action (`session show SID --redis URL`).
+  for (auto* action : {show, list, del}) action->fallthrough();
 
   cmd->callback([o] {
     const int rc = run_session_command(*o);

@@ -8,6 +8,7 @@
 #include "http/errors.h"
 #include "http/sse_parser.h"
 #include "http/standard_routes.h"
+#include "http/testing/mock_llm_server.h"
 #include "http/testing/test_server.h"
 #include "http/upstream_client.h"
 #include "support/async_test.h"
@@ -21,17 +22,7 @@ using ragcache::testing::run_async;
 using testing::TestServer;
 using namespace std::chrono_literals;
 
-struct Mock {
-  explicit Mock(MockLlmOptions o = {}) : mock(o), server(routes()) {}
-  Router routes() {
-    Router r;
-    add_health_route(r);
-    mock.add_routes(r);
-    return r;
-  }
-  MockLlm mock;
-  TestServer server;
-};
+using Mock = testing::MockLlmServer;
 
 std::shared_ptr<UpstreamClient> client_for(asio::io_context& ctx, const TestServer& s) {
   UpstreamOptions o;

@@ -3,14 +3,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
+
+#include <array>
 
 #include "http/errors.h"
+#include "http/message_head.h"
+#include "http/write_now.h"
 
 namespace ragcache::http {
 
@@ -20,12 +19,25 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view kCrlf = "\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
-boost::core::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
+asio::const_buffer buf(std::string_view s) { return {s.data(), s.size()}; }
 
-template <class Fields>
-void apply_headers(Fields& f, const Headers& extra) {
-  for (const auto& [k, v] : extra) f.set(bsv(k), bsv(v));
+// Writes all of `buffers`: what the socket takes at once (write_now.h), then the rest
+// asynchronously under the write timeout.
+template <std::size_t N>
+asio::awaitable<boost::system::error_code> write_all(beast::tcp_stream& stream, std::chrono::milliseconds timeout,
+                                                     const std::array<asio::const_buffer, N>& buffers) {
+  boost::system::error_code ec;
+  const std::size_t written = write_now(stream.socket(), buffers, ec);
+  if (ec || written == asio::buffer_size(buffers)) co_return ec;
+  beast::buffers_suffix<std::array<asio::const_buffer, N>> rest(buffers);
+  rest.consume(written);
+  stream.expires_after(timeout);
+  auto [wec, n] = co_await asio::async_write(stream, rest, kTuple);
+  stream.expires_never();
+  co_return wec;
 }
 }  // namespace
 
@@ -51,18 +63,13 @@ asio::awaitable<Result<void>> ResponseWriter::send(Response r) {
   state_ = State::finished;
   status_ = r.status;
   check_stopping();
-  bhttp::response<bhttp::string_body> res;
-  res.version(version_);
-  res.result(static_cast<unsigned>(r.status));
-  res.set(bhttp::field::content_type, bsv(r.content_type));
-  apply_headers(res, r.headers);
+  std::string head;
+  head.reserve(256);
+  append_response_head(head, {.version = version_, .status = r.status, .content_type = r.content_type,
+                              .extra = &r.headers, .keep_alive = keep_alive_, .body_size = r.body.size()});
   body_bytes_ = r.body.size();
-  res.body() = std::move(r.body);
-  res.keep_alive(keep_alive_);
-  res.prepare_payload();
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
-  stream_.expires_never();
+  std::array<asio::const_buffer, 2> buffers{buf(head), buf(r.body)};
+  auto ec = co_await write_all(stream_, write_timeout_, buffers);
   if (ec) co_return fail(ec);
   co_return Result<void>();
 }
@@ -88,18 +95,17 @@ asio::awaitable<Result<void>> ResponseWriter::send_stream(int status, std::strin
   state_ = State::finished;
   status_ = status;
   check_stopping();
-  bhttp::response<bhttp::string_body> res;
-  res.version(version_);
-  res.result(static_cast<unsigned>(status));
-  res.set(bhttp::field::content_type, bsv(content_type));
-  apply_headers(res, extra);
+  // As a stream is sent: the body as one chunk, then the last chunk.
+  std::string head;
+  head.reserve(256);
+  append_response_head(head, {.version = version_, .status = status, .content_type = content_type, .extra = &extra,
+                              .keep_alive = keep_alive_, .framing = BodyFraming::chunked});
   body_bytes_ = body.size();
-  res.body() = std::move(body);
-  res.keep_alive(keep_alive_);
-  res.chunked(true);  // as a stream is sent (the serializer writes the body as one chunk + the last)
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
-  stream_.expires_never();
+  char size_line[24];
+  const std::string_view chunk_open = body.empty() ? std::string_view() : chunk_size_line(body.size(), size_line);
+  const std::string_view chunk_close = body.empty() ? std::string_view() : kCrlf;
+  std::array<asio::const_buffer, 5> buffers{buf(head), buf(chunk_open), buf(body), buf(chunk_close), buf(kLastChunk)};
+  auto ec = co_await write_all(stream_, write_timeout_, buffers);
   if (ec) co_return fail(ec);
   co_return Result<void>();
 }
@@ -109,24 +115,16 @@ asio::awaitable<Result<void>> ResponseWriter::start_stream(int status, std::stri
   state_ = State::streaming;
   status_ = status;
   check_stopping();
-  bhttp::response<bhttp::empty_body> res;
-  res.version(version_);
-  res.result(static_cast<unsigned>(status));
-  res.set(bhttp::field::content_type, bsv(content_type));
-  apply_headers(res, extra);
+  // HTTP/1.0 has no chunks: the end of the body is the end of the connection.
   chunked_ = version_ >= 11;
-  if (chunked_) {
-    res.chunked(true);
-    res.keep_alive(keep_alive_);
-  } else {
-    // HTTP/1.0 has no chunks: the end of the body is the end of the connection.
-    keep_alive_ = false;
-    res.keep_alive(false);
-  }
-  bhttp::response_serializer<bhttp::empty_body> sr(res);
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
-  stream_.expires_never();
+  if (!chunked_) keep_alive_ = false;
+  std::string head;
+  head.reserve(256);
+  append_response_head(head, {.version = version_, .status = status, .content_type = content_type, .extra = &extra,
+                              .keep_alive = keep_alive_,
+                              .framing = chunked_ ? BodyFraming::chunked : BodyFraming::until_close});
+  std::array<asio::const_buffer, 1> buffers{buf(head)};
+  auto ec = co_await write_all(stream_, write_timeout_, buffers);
   if (ec) co_return fail(ec);
   co_return Result<void>();
 }
@@ -135,15 +133,15 @@ asio::awaitable<Result<void>> ResponseWriter::write(std::string_view data) {
   if (state_ != State::streaming) co_return Error(HttpErrc::stream_finished, "write() outside a started stream");
   if (failed_) co_return Error(HttpErrc::client_gone);
   if (data.empty()) co_return Result<void>();  // an empty chunk would end the body
-  stream_.expires_after(write_timeout_);
   boost::system::error_code ec;
   if (chunked_) {
-    std::tie(ec, std::ignore) =
-        co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())), kTuple);
+    char size_line[24];
+    std::array<asio::const_buffer, 3> buffers{buf(chunk_size_line(data.size(), size_line)), buf(data), buf(kCrlf)};
+    ec = co_await write_all(stream_, write_timeout_, buffers);
   } else {
-    std::tie(ec, std::ignore) = co_await asio::async_write(stream_, asio::buffer(data.data(), data.size()), kTuple);
+    std::array<asio::const_buffer, 1> buffers{buf(data)};
+    ec = co_await write_all(stream_, write_timeout_, buffers);
   }
-  stream_.expires_never();
   if (ec) co_return fail(ec);
   body_bytes_ += data.size();
   co_return Result<void>();
@@ -155,9 +153,8 @@ asio::awaitable<Result<void>> ResponseWriter::finish() {
   state_ = State::finished;
   if (failed_) co_return Error(HttpErrc::client_gone);
   if (!chunked_) co_return Result<void>();
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kTuple);
-  stream_.expires_never();
+  std::array<asio::const_buffer, 1> buffers{buf(kLastChunk)};
+  auto ec = co_await write_all(stream_, write_timeout_, buffers);
   if (ec) co_return fail(ec);
   co_return Result<void>();
 }

@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -17,6 +18,8 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -32,6 +35,8 @@
 #include <vector>
 
 #include "http/errors.h"
+#include "http/message_head.h"
+#include "http/write_now.h"
 
 namespace ragcache::http {
 
@@ -243,7 +248,7 @@ struct UpstreamClient::Shared {
 
 struct UpstreamStream::Impl {
   Impl(std::shared_ptr<UpstreamClient::Shared> s, std::unique_ptr<Connection> c, Clock::time_point deadline)
-      : shared(std::move(s)), conn(std::move(c)), total_deadline(deadline), buf(kReadChunk) {
+      : shared(std::move(s)), conn(std::move(c)), total_deadline(deadline), buf(new char[kReadChunk]) {
     parser.header_limit(64 * 1024);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   }
@@ -259,7 +264,7 @@ struct UpstreamStream::Impl {
   std::unique_ptr<Connection> conn;
   bhttp::response_parser<bhttp::buffer_body> parser;
   Clock::time_point total_deadline;
-  std::vector<char> buf;
+  std::unique_ptr<char[]> buf;  // kReadChunk bytes, not zero-filled (that cost more than the read)
   int status = 0;
   Headers headers;
   bool keep_alive = false;
@@ -288,8 +293,8 @@ asio::awaitable<Result<std::optional<std::string>>> UpstreamStream::next() {
       co_return Error(HttpErrc::total_timeout, im.shared->url.authority());
     }
     auto& body = im.parser.get().body();
-    body.data = im.buf.data();
-    body.size = im.buf.size();
+    body.data = im.buf.get();
+    body.size = kReadChunk;
     im.conn->tcp().expires_at(std::min(now + im.shared->opts.idle_read_timeout, im.total_deadline));
     auto [ec, n] = co_await on_stream(*im.conn, [&](auto& s) {
       return bhttp::async_read_some(s, im.conn->buffer, im.parser, kTuple);
@@ -299,14 +304,14 @@ asio::awaitable<Result<std::optional<std::string>>> UpstreamStream::next() {
       im.conn.reset();
       co_return map_error(ec, Phase::body, im.total_deadline, im.shared->url);
     }
-    std::size_t got = im.buf.size() - body.size;
+    std::size_t got = kReadChunk - body.size;
     if (im.parser.is_done()) {
-      std::string last(im.buf.data(), got);
+      std::string last(im.buf.get(), got);
       im.finish();
       if (got) co_return std::optional<std::string>(std::move(last));
       co_return std::optional<std::string>();
     }
-    if (got) co_return std::optional<std::string>(std::string(im.buf.data(), got));
+    if (got) co_return std::optional<std::string>(std::string(im.buf.get(), got));
   }
 }
 
@@ -408,20 +413,51 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> connect(UpstreamClient::Sha
   co_return conn;
 }
 
-bhttp::request<bhttp::string_body> build_request(const UpstreamClient::Shared& sh, UpstreamRequest& r) {
-  bhttp::request<bhttp::string_body> req{r.method, sh.url.target_for(r.endpoint), 11};
-  req.set(bhttp::field::host, sh.url.host_header());
-  req.set(bhttp::field::user_agent, "ragcache");
-  if (!sh.opts.api_key.empty()) req.set(bhttp::field::authorization, "Bearer " + sh.opts.api_key);
-  if (!r.body.empty() || r.method == bhttp::verb::post || r.method == bhttp::verb::put) {
-    req.set(bhttp::field::content_type, r.content_type);
+// The request's bytes: head (message_head.h) and body. Built once per call (a retry on a fresh
+// connection sends the same bytes).
+struct EncodedRequest {
+  std::string head;
+  std::string body;
+};
+
+EncodedRequest encode_request(const UpstreamClient::Shared& sh, UpstreamRequest& r) {
+  std::vector<HeaderField> fields;
+  fields.reserve(5 + sh.opts.default_headers.size() + r.headers.size());
+  const std::string host = sh.url.host_header();
+  fields.emplace_back("Host", host);
+  fields.emplace_back("User-Agent", "ragcache");
+  std::string authorization;
+  if (!sh.opts.api_key.empty()) {
+    authorization = "Bearer " + sh.opts.api_key;
+    fields.emplace_back("Authorization", authorization);
   }
-  for (const auto& [k, v] : sh.opts.default_headers) req.set(bsv(k), bsv(v));
-  for (const auto& [k, v] : r.headers) req.set(bsv(k), bsv(v));
-  req.body() = std::move(r.body);
-  req.keep_alive(true);
-  req.prepare_payload();
-  return req;
+  if (!r.body.empty() || r.method == bhttp::verb::post || r.method == bhttp::verb::put) {
+    fields.emplace_back("Content-Type", r.content_type);
+  }
+  for (const auto& [k, v] : sh.opts.default_headers) fields.emplace_back(k, v);
+  for (const auto& [k, v] : r.headers) fields.emplace_back(k, v);
+  EncodedRequest out;
+  out.head.reserve(256);
+  append_request_head(out.head, r.method, sh.url.target_for(r.endpoint), fields, r.body.size());
+  out.body = std::move(r.body);
+  return out;
+}
+
+// Sends an encoded request: on a plain connection what the socket takes at once (write_now.h);
+// the rest, and anything over TLS, asynchronously under the connection's current expiry.
+asio::awaitable<boost::system::error_code> write_request(Connection& c, const EncodedRequest& req) {
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(req.head), asio::buffer(req.body)};
+  std::size_t written = 0;
+  if (!c.tls) {
+    boost::system::error_code ec;
+    written = write_now(c.plain->socket(), buffers, ec);
+    if (ec || written == asio::buffer_size(buffers)) co_return ec;
+  }
+  beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+  rest.consume(written);
+  auto write_rest = [&rest](auto& s) { return asio::async_write(s, rest, kTuple); };
+  auto [ec, n] = co_await on_stream(c, write_rest);
+  co_return ec;
 }
 
 }  // namespace
@@ -462,7 +498,7 @@ asio::awaitable<Result<UpstreamStream>> UpstreamClient::open_stream(UpstreamRequ
   auto sh = shared_;  // keeps the pool alive for the whole call
   const auto total_deadline = Clock::now() + sh->opts.total_timeout;
   const auto first_byte_timeout = request.first_byte_timeout.value_or(sh->opts.first_byte_timeout);
-  auto req = build_request(*sh, request);
+  const auto req = encode_request(*sh, request);
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<Connection> conn = attempt == 0 ? sh->take_idle() : nullptr;
     if (conn) {
@@ -476,7 +512,7 @@ asio::awaitable<Result<UpstreamStream>> UpstreamClient::open_stream(UpstreamRequ
     auto impl = std::make_unique<UpstreamStream::Impl>(sh, std::move(conn), total_deadline);
     Connection& c = *impl->conn;
     c.tcp().expires_at(std::min(Clock::now() + first_byte_timeout, total_deadline));
-    auto [wec, wn] = co_await on_stream(c, [&](auto& s) { return bhttp::async_write(s, req, kTuple); });
+    auto wec = co_await write_request(c, req);
     if (wec) {
       if (may_retry && wec != beast::error::timeout && wec != asio::error::operation_aborted) {
         sh->retries.fetch_add(1, std::memory_order_relaxed);

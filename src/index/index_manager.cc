@@ -27,17 +27,20 @@ Result<std::vector<EntryId>> IndexManager::upsert(const PartitionKey& partition,
   std::unique_lock lock(mutex_);
   auto it = partitions_.find(partition);
   if (it == partitions_.end()) {  // not created by another thread between the two locks
-    VectorIndexOptions opts = options_.partition;
-    opts.dimension = vector.size();
-    if (auto cap = options_.capacity_per_namespace.find(partition.name_space);
-        cap != options_.capacity_per_namespace.end()) {
-      opts.capacity = cap->second;
-    }
-    auto created = VectorIndex::create(opts);
+    auto created = VectorIndex::create(options_for(partition, vector.size()));
     if (!created) return created.error();
     it = partitions_.emplace(partition, std::shared_ptr<VectorIndex>(std::move(*created))).first;
   }
   return it->second->upsert(id, vector, expires_at);
+}
+
+VectorIndexOptions IndexManager::options_for(const PartitionKey& partition, std::size_t dimension) const {
+  VectorIndexOptions opts = options_.partition;
+  opts.dimension = dimension;
+  if (auto cap = options_.capacity_per_namespace.find(partition.name_space); cap != options_.capacity_per_namespace.end()) {
+    opts.capacity = cap->second;
+  }
+  return opts;
 }
 
 bool IndexManager::remove(const PartitionKey& partition, EntryId id) {
@@ -51,6 +54,11 @@ Result<std::vector<Match>> IndexManager::search(const PartitionKey& partition,
   auto index = find(partition);
   if (!index) return std::vector<Match>{};
   return index->search(query, request);
+}
+
+bool IndexManager::contains(const PartitionKey& partition, EntryId id) const {
+  auto index = find(partition);
+  return index && index->contains(id);
 }
 
 void IndexManager::touch(const PartitionKey& partition, EntryId id) {
@@ -83,6 +91,22 @@ std::size_t IndexManager::remove_expired(Clock::time_point now) {
 bool IndexManager::drop_partition(const PartitionKey& partition) {
   std::unique_lock lock(mutex_);
   return partitions_.erase(partition) > 0;
+}
+
+Result<void> IndexManager::save_partition(const PartitionKey& partition, const std::string& path) const {
+  auto index = find(partition);
+  if (!index) return Error(Errc::invalid_argument, "no such partition in this index");
+  return index->save(path);
+}
+
+Result<std::size_t> IndexManager::load_partition(const PartitionKey& partition, std::size_t dimension,
+                                                 const std::string& path) {
+  auto loaded = VectorIndex::load(options_for(partition, dimension), path);
+  if (!loaded) return loaded.error();
+  const std::size_t entries = (*loaded)->size();
+  std::unique_lock lock(mutex_);
+  partitions_[partition] = std::shared_ptr<VectorIndex>(std::move(*loaded));
+  return entries;
 }
 
 std::size_t IndexManager::partition_count() const {

@@ -47,6 +47,8 @@ class IndexManager {
   Result<std::vector<Match>> search(const PartitionKey& partition, std::span<const float> query,
                                     const SearchRequest& request) const;
 
+  bool contains(const PartitionKey& partition, EntryId id) const;
+
   // Records a hit on `id` (see VectorIndex::touch).
   void touch(const PartitionKey& partition, EntryId id);
 
@@ -56,12 +58,18 @@ class IndexManager {
   // Forgets a whole partition (e.g. namespace invalidation); false if unknown.
   bool drop_partition(const PartitionKey& partition);
 
+  // Snapshot of one partition's index (VectorIndex::save; invalid_argument if the partition is
+  // unknown here), and its inverse, which replaces the partition; returns the entries loaded.
+  Result<void> save_partition(const PartitionKey& partition, const std::string& path) const;
+  Result<std::size_t> load_partition(const PartitionKey& partition, std::size_t dimension, const std::string& path);
+
   std::size_t partition_count() const;
   std::size_t size() const;  // live entries over all partitions
   std::size_t memory_bytes() const;
 
  private:
   std::shared_ptr<VectorIndex> find(const PartitionKey& partition) const;
+  VectorIndexOptions options_for(const PartitionKey& partition, std::size_t dimension) const;
 
   IndexManagerOptions options_;
   mutable std::shared_mutex mutex_;

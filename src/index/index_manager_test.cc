@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "base/random.h"
+
 #include "index/partition.h"
 
 namespace ragcache::index {
@@ -106,6 +110,31 @@ TEST(PartitionKey, CanonicalFormIsUnambiguous) {
   EXPECT_NE((PartitionKey{"a", "bc", "", ""}.canonical()), (PartitionKey{"ab", "c", "", ""}.canonical()));
   EXPECT_NE((PartitionKey{"a:1", "", "", ""}.canonical()), (PartitionKey{"a", "1", "", ""}.canonical()));
   EXPECT_EQ(kBase.canonical(), PartitionKey(kBase).canonical());
+}
+
+TEST(IndexManager, PartitionSnapshotRoundTripsIntoTheSamePartitionOnly) {
+  const auto dir = std::filesystem::temp_directory_path() / ("im-snapshot-" + random_token().substr(0, 12));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "p").string();
+  IndexManager writer;
+  EXPECT_FALSE(writer.save_partition(kBase, path));  // unknown here
+  ASSERT_TRUE(writer.upsert(kBase, 1, Vector{1, 0, 0, 0}));
+  ASSERT_TRUE(writer.upsert(kBase, 2, Vector{0, 1, 0, 0}));
+  ASSERT_TRUE(writer.save_partition(kBase, path));
+
+  IndexManager reader;
+  ASSERT_TRUE(reader.upsert(kBase, 9, Vector{0, 0, 1, 0}));  // replaced by the snapshot
+  auto loaded = reader.load_partition(kBase, 4, path);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(*loaded, 2u);
+  EXPECT_TRUE(reader.contains(kBase, 2));
+  EXPECT_FALSE(reader.contains(kBase, 9));
+  PartitionKey other = kBase;
+  other.tenant = "tenant-b";
+  EXPECT_FALSE(reader.contains(other, 2));
+  EXPECT_EQ(lookup(reader, kBase, Vector{0, 1, 0, 0}).front().id, 2u);
+  EXPECT_FALSE(reader.load_partition(kBase, 8, path));  // another dimension
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

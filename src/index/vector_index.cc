@@ -56,6 +56,40 @@ VectorIndex::VectorIndex(const VectorIndexOptions& options) : options_(options) 
 
 VectorIndex::~VectorIndex() = default;
 
+Result<void> VectorIndex::save_graph_locked(const std::string& file) const {
+  try {
+    graph_->saveIndex(file);
+  } catch (const std::exception& e) {
+    return Error(Errc::internal, "cannot write " + file + ": " + e.what());
+  }
+  return Result<void>();
+}
+
+Result<void> VectorIndex::load_graph(const std::string& file, std::size_t count) {
+  // The space-only constructor leaves every member unset: set what loadIndex adds to
+  // (num_deleted_) and what the destructor frees, so a load that throws half-way (a corrupt file)
+  // can be destroyed safely (cur_element_count, read from the file, is reset for that too).
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
+  try {
+    graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get());
+    graph->num_deleted_ = 0;
+    graph->cur_element_count = 0;
+    graph->data_level0_memory_ = nullptr;
+    graph->linkLists_ = nullptr;
+    graph->visited_list_pool_ = nullptr;
+    graph->loadIndex(file, space_.get(), std::max<std::size_t>(count, 1));
+  } catch (const std::exception& e) {
+    if (graph) graph->cur_element_count = 0;  // its link lists are not all allocated
+    return Error(Errc::invalid_argument, file + ": " + e.what());
+  }
+  if (graph->cur_element_count != count || graph->label_offset_ - graph->offsetData_ != options_.dimension * sizeof(float)) {
+    return Error(Errc::invalid_argument, file + " does not match the slots file or the dimension");
+  }
+  graph->setEf(options_.ef_search);
+  graph_ = std::move(graph);
+  return Result<void>();
+}
+
 Result<std::uint32_t> VectorIndex::take_free_slot_locked() {
   if (!free_slots_.empty()) {
     const std::uint32_t slot = free_slots_.back();

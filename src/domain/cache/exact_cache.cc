@@ -115,7 +115,7 @@ asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self, std::st
 ExactCache::ExactCache(redis::Client& client, ExactCacheOptions options)
     : client_(client),
       options_(std::move(options)),
-      keys_(options_.key_prefix),
+      keys_(options_.key_prefix, fence_counters_for(client.options().url)),
       l1_(options_.l1_max_bytes, options_.l1_ttl) {}
 
 ExactCache::~ExactCache() {

@@ -1,6 +1,9 @@
 #include "domain/cache/keys.h"
 
 #include "domain/cache/errors.h"
+#include "domain/cache/slot_tags.h"
+#include "redis/cluster_slot.h"
+#include "redis/topology_url.h"
 
 namespace ragcache::cache {
 namespace {
@@ -40,6 +43,10 @@ std::string KeySchema::flight(std::string_view hash) const {
 
 std::string KeySchema::flight_lock_name(std::string_view hash) { return "rag:{" + std::string(hash) + "}"; }
 
+FenceCounters fence_counters_for(std::string_view redis_url) {
+  return redis::is_cluster_url(redis_url) ? FenceCounters::one_per_slot : FenceCounters::one_per_server;
+}
+
 LockKeys KeySchema::lock(std::string_view name) const {
   std::string base = prefix_ + "lock:";
   if (has_hash_tag(name)) {
@@ -47,7 +54,11 @@ LockKeys KeySchema::lock(std::string_view name) const {
   } else {
     base.append("{").append(name).append("}");
   }
-  return LockKeys{base, base + ":fence", base + ":sig"};
+  std::string fence = prefix_ + "lock:fence";
+  if (counters_ == FenceCounters::one_per_slot) {
+    fence.append(":{").append(slot_hash_tag(redis::key_slot(base))).append("}");
+  }
+  return LockKeys{base, std::move(fence), base + ":sig"};
 }
 
 std::string KeySchema::exact_pattern(std::string_view ns) const {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "redis/cluster_slot.h"
+
 namespace ragcache::cache {
 namespace {
 
@@ -26,6 +30,34 @@ TEST(KeySchemaTest, ParseExactRefusesOtherNames) {
   EXPECT_FALSE(keys.parse_exact("rag:exact:ns{" + kHash + "}"));  // namespace without its ':'
   EXPECT_FALSE(keys.parse_exact("rag:exact:{" + kHash));
   EXPECT_FALSE(KeySchema("t1:").parse_exact(keys.exact("", kHash)));  // another prefix
+}
+
+TEST(KeySchemaTest, LockKeysShareTheLocksSlotAndCountersArePerSlot) {
+  KeySchema keys("t1:", FenceCounters::one_per_slot);
+  std::set<std::string> counters;
+  for (int i = 0; i < 50000; ++i) {
+    const auto name = (i % 2 ? "doc:" : "rag:{") + std::to_string(i) + (i % 2 ? "" : "}");
+    auto k = keys.lock(name);
+    const auto slot = redis::key_slot(k.lock);
+    ASSERT_EQ(redis::key_slot(k.fence), slot) << name;
+    ASSERT_EQ(redis::key_slot(k.signal), slot) << name;
+    ASSERT_TRUE(k.fence.starts_with("t1:lock:fence:{")) << k.fence;
+    counters.insert(k.fence);
+  }
+  // One counter per slot, whatever the number of names: 50,000 names fill most of the 16384 slots.
+  EXPECT_LE(counters.size(), redis::kClusterSlotCount);
+  EXPECT_GT(counters.size(), 10000u);
+  EXPECT_EQ(keys.lock("a").fence, keys.lock("{a}:other").fence);  // same tag, same slot, same counter
+}
+
+TEST(KeySchemaTest, OneServerHasOneFencingCounterAndAClusterOnePerSlot) {
+  EXPECT_EQ(fence_counters_for("redis://127.0.0.1:6379"), FenceCounters::one_per_server);
+  EXPECT_EQ(fence_counters_for("unix:///tmp/redis.sock"), FenceCounters::one_per_server);
+  EXPECT_EQ(fence_counters_for("redis-sentinel://h:26379/main"), FenceCounters::one_per_server);
+  EXPECT_EQ(fence_counters_for("redis-cluster://h1:7000,h2:7001"), FenceCounters::one_per_slot);
+  KeySchema keys("t1:", FenceCounters::one_per_server);
+  EXPECT_EQ(keys.lock("a").fence, "t1:lock:fence");
+  EXPECT_EQ(keys.lock("rag:{abc}").fence, "t1:lock:fence");
 }
 
 }  // namespace

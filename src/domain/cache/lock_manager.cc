@@ -15,7 +15,12 @@ using std::chrono::milliseconds;
 LockManager::LockManager(redis::Client& client, LockOptions options)
     : client_(client),
       options_(std::move(options)),
-      keys_(options_.key_prefix),
+      keys_(options_.key_prefix, fence_counters_for(client.options().url)),
+      acquire_batcher_(client, scripts::lock_acquire(), {.keys_per_item = 3, .args_per_item = 2},
+                       scripts::list(std::to_string(options_.fence_counter_ttl.count()),
+                                     std::to_string(options_.signal_ttl.count()))),
+      release_batcher_(client, scripts::lock_release(), {.keys_per_item = 2, .args_per_item = 1},
+                       scripts::list(std::to_string(options_.signal_ttl.count()))),
       pool_(std::make_shared<BlockingPool>(client)),
       hub_(std::make_unique<SignalHub>(pool_, options_.recheck_interval)) {}
 
@@ -33,31 +38,30 @@ asio::awaitable<Result<LockManager::Attempt>> LockManager::attempt(std::string_v
   auto keys = keys_.lock(name);
   std::string token = random_token();
   auto sent_at = SteadyClock::now();
-  auto script_keys = scripts::list(keys.lock, keys.fence, keys.signal);
-  auto args = scripts::list(token, std::to_string(ttl.count()), std::to_string(options_.fence_counter_ttl.count()),
-                            std::to_string(options_.signal_ttl.count()));
-  auto reply = co_await client_.eval(scripts::lock_acquire(), std::move(script_keys), std::move(args));
+  auto script_keys = scripts::list(keys.lock, std::move(keys.fence), std::move(keys.signal));
+  auto args = scripts::list(token, std::to_string(ttl.count()));
+  auto reply = co_await acquire_batcher_.call(std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
   const auto& r = *reply;
-  if (!r.is_array() || r.elements.size() < 2) co_return Error(redis::Errc::unexpected_reply, r.debug_string());
   Attempt out;
-  if (r.elements[0].integer == 1) {
-    auto fence = r.elements[1].as_integer();
-    if (!fence) co_return fence.error();
+  if (!r.is_array()) {  // granted: the reply is the fencing number
+    auto fence = r.as_integer();
+    if (!fence || *fence <= 0) co_return Error(redis::Errc::unexpected_reply, "lock_acquire: " + r.debug_string());
     LockGrant grant;
     grant.name = std::string(name);
-    grant.key = keys.lock;
+    grant.key = std::move(keys.lock);
     grant.value = LockValue{std::move(token), static_cast<std::uint64_t>(*fence)};
     grant.ttl = ttl;
     grant.valid_until = validity_deadline(sent_at, ttl);
     out.grant = std::move(grant);
     co_return out;
   }
-  auto last = r.elements[1].as_string();
-  if (last) {
+  // Held by someone else: {last signal id, the holder's pttl}.
+  if (r.elements.size() != 2) co_return Error(redis::Errc::unexpected_reply, "lock_acquire: " + r.debug_string());
+  if (auto last = r.elements[0].as_string()) {
     if (auto id = StreamId::parse(*last)) out.last_signal = *id;
   }
-  if (r.elements.size() > 2) out.holder_ttl = milliseconds(r.elements[2].integer);
+  out.holder_ttl = milliseconds(r.elements[1].integer);
   co_return out;
 }
 
@@ -90,9 +94,9 @@ asio::awaitable<Result<LockGrant>> LockManager::acquire(std::string_view name, m
 
 asio::awaitable<Result<void>> LockManager::release(const LockGrant& grant) {
   auto keys = keys_.lock(grant.name);
-  auto script_keys = scripts::list(keys.lock, keys.signal);
-  auto args = scripts::list(grant.value.encode(), std::to_string(options_.signal_ttl.count()));
-  auto reply = co_await client_.eval(scripts::lock_release(), std::move(script_keys), std::move(args));
+  auto script_keys = scripts::list(std::move(keys.lock), std::move(keys.signal));
+  auto args = scripts::list(grant.value.encode());
+  auto reply = co_await release_batcher_.call(std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
   auto released = reply->as_integer();
   if (!released) co_return released.error();

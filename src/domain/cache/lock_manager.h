@@ -2,14 +2,19 @@
 // single-flight lock of an answer), safe against the usual ways such locks go wrong:
 //
 // - Acquire is SET NX PX of "<random owner token>:<fencing number>" inside one script that also
-//   INCRs the lock's fencing counter: every grant carries a number strictly greater than every
-//   earlier grant of that name (the counter shares the lock's hash slot). Resources the holder
-//   writes can refuse writes carrying an older number (see ExactCache::store_fenced).
+//   draws a number from a fencing counter shared with other locks (one per server, one per hash
+//   slot on a cluster: keys.h): every grant carries a number strictly greater than every earlier
+//   grant of that name. Resources the holder writes can refuse writes carrying an older number
+//   (see ExactCache::store_fenced).
+// - Group commit: attempts (and releases) made by concurrent callers in the same moment go to
+//   Redis as one script call over all their locks (script_batcher.h); each lock is still decided
+//   on its own. On a Redis Cluster only locks of one slot are grouped.
 // - Release and extend are compare-and-set scripts on the full value: they never delete or extend
 //   a lock someone else holds now, and report that case as Errc::not_owner. Extend refuses a
 //   TTL <= 0 (Errc::invalid_ttl).
-// - Blocking acquire does not poll: a release appends to the lock's signal stream, and waiters
-//   block on it through the SignalHub (one XREAD per lock per process). They also re-check when
+// - Blocking acquire does not poll: a refused attempt marks the holder's value (lock_value.h),
+//   the release of a marked lock appends to the lock's signal stream (an unmarked one just GETs
+//   and DELs), and waiters block on it through the SignalHub (one XREAD per lock per process). They also re-check when
 //   the holder's TTL runs out (a crashed holder sends no signal) and, as a slow fallback against a
 //   lost notification, every recheck_interval.
 // - Validity is measured on steady_clock from before the request was sent (LockGrant::valid()).
@@ -30,6 +35,7 @@
 #include "domain/cache/blocking_pool.h"
 #include "domain/cache/keys.h"
 #include "domain/cache/lock_value.h"
+#include "domain/cache/script_batcher.h"
 #include "domain/cache/signal_hub.h"
 #include "redis/client.h"
 
@@ -91,6 +97,8 @@ class LockManager {
   redis::Client& client_;
   LockOptions options_;
   KeySchema keys_;
+  ScriptBatcher acquire_batcher_;
+  ScriptBatcher release_batcher_;
   std::shared_ptr<BlockingPool> pool_;
   std::unique_ptr<SignalHub> hub_;
 };

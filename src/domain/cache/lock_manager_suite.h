@@ -9,6 +9,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <algorithm>
 
 #include "domain/cache/cache_itest_support.h"
 #include "domain/cache/errors.h"
@@ -205,6 +206,105 @@ TEST_P(LockTest, StoppedLeaseStopsRenewing) {
     co_await sleep_for(500ms);
     EXPECT_EQ(command({"EXISTS", (*g)->key}), "0");
   }());
+}
+
+TEST_P(LockTest, ConcurrentAttemptsOnOneNameGrantItOnce) {
+  // Started in one turn, the attempts travel in one script call: still only one may win.
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    const int n = 20;
+    int done = 0, granted = 0, refused = 0, errors = 0;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
+        auto g = co_await locks.try_acquire("one", 5000ms);
+        if (!g) {
+          ++errors;
+        } else if (*g) {
+          ++granted;
+        } else {
+          ++refused;
+        }
+        ++done;
+      }, asio::detached);
+    }
+    for (int i = 0; i < 500 && done < n; ++i) co_await sleep_for(10ms);
+    EXPECT_EQ(granted, 1);
+    EXPECT_EQ(refused, n - 1);
+    EXPECT_EQ(errors, 0);
+  }());
+}
+
+TEST_P(LockTest, OnlyAContendedReleaseSignalsAndAMarkedLockIsStillItsHolders) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    const auto keys = locks.keys().lock("res");
+    auto alone = co_await locks.try_acquire("res", 5000ms);
+    EXPECT_TRUE(alone && *alone);
+    if (!alone || !*alone) co_return;
+    EXPECT_TRUE(co_await locks.release(**alone));
+    EXPECT_EQ(command({"EXISTS", keys.signal}), "0");  // nobody waited: nothing but GET + DEL
+
+    auto holder = co_await locks.try_acquire("res", 5000ms);
+    EXPECT_TRUE(holder && *holder);
+    if (!holder || !*holder) co_return;
+    auto refused = co_await locks.try_acquire("res", 5000ms);
+    EXPECT_TRUE(refused && !*refused);
+    // The refused acquirer marked the value; the holder can still extend and release it.
+    EXPECT_EQ(command({"GET", keys.lock}), (*holder)->value.encode() + LockValue::kWaitersMark);
+    EXPECT_GT(std::stoll(command({"PTTL", keys.lock})), 0);  // APPEND kept the TTL
+    EXPECT_TRUE(co_await locks.extend(**holder, 10000ms));
+    EXPECT_TRUE(co_await locks.release(**holder));
+    EXPECT_EQ(command({"EXISTS", keys.lock}), "0");
+    // ... and its release appended the wake-up signal, naming the released value.
+    auto tail = command({"XREVRANGE", keys.signal, "+", "-", "COUNT", "1"});
+    EXPECT_NE(tail.find((*holder)->value.encode()), std::string::npos) << tail;
+  }());
+}
+
+TEST_P(LockTest, ManyNamesShareFewFencingCountersAndALostCounterRestartsAbove) {
+  auto client = make_client();
+  LockManager locks(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    const int n = 2000;
+    int done = 0, errors = 0;
+    std::vector<std::uint64_t> fences;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        auto g = co_await locks.try_acquire("name" + std::to_string(i), 5000ms);
+        if (!g || !*g) {
+          ++errors;
+        } else {
+          fences.push_back((*g)->fence());
+          if (!co_await locks.release(**g)) ++errors;
+        }
+        ++done;
+      }, asio::detached);
+    }
+    for (int i = 0; i < 1000 && done < n; ++i) co_await sleep_for(10ms);
+    EXPECT_EQ(errors, 0);
+    if (GetParam() == testing::Deployment::server) {
+      // Released locks leave no key; one counter serves every name, so no number repeats. (On a
+      // cluster each slot has its own counter: numbers are only unique per name there.)
+      EXPECT_EQ(command({"KEYS", prefix_ + "*"}), prefix_ + "lock:fence");
+      std::sort(fences.begin(), fences.end());
+      EXPECT_EQ(std::adjacent_find(fences.begin(), fences.end()), fences.end()) << "two grants with one number";
+    }
+    // A counter that is lost (expired, restored from an older backup) starts above the old numbers.
+    auto before = co_await locks.try_acquire("name0", 5000ms);
+    EXPECT_TRUE(before && *before);
+    if (!before || !*before) co_return;
+    EXPECT_TRUE(co_await locks.release(**before));
+    command({"DEL", locks.keys().lock("name0").fence});
+    auto after = co_await locks.try_acquire("name0", 5000ms);
+    EXPECT_TRUE(after && *after);
+    if (after && *after) {
+      EXPECT_GT((*after)->fence(), (*before)->fence());
+    }
+  }(), 60s);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
 }  // namespace
 
 std::optional<LockValue> LockValue::parse(std::string_view text) {
+  if (text.ends_with(kWaitersMark)) text.remove_suffix(1);
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return std::nullopt;
   auto fence = parse_u64(text.substr(colon + 1));

@@ -15,11 +15,15 @@ namespace ragcache::cache {
 using SteadyClock = std::chrono::steady_clock;
 
 struct LockValue {
+  // Appended to the value in Redis by an acquirer refused while the lock was held, so the
+  // release knows to wake waiters (scripts/lock_holder.lua). Never part of encode().
+  static constexpr char kWaitersMark = '~';
+
   std::string token;
   std::uint64_t fence = 0;
 
   std::string encode() const { return token + ":" + std::to_string(fence); }
-  // nullopt when the text is not "<token>:<digits>".
+  // nullopt when the text is not "<token>:<digits>" (maybe followed by kWaitersMark).
   static std::optional<LockValue> parse(std::string_view text);
 };
 

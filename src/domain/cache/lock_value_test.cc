@@ -17,7 +17,18 @@ TEST(LockValue, EncodeParseRoundTrip) {
 }
 
 TEST(LockValue, ParseRejectsMalformed) {
-  for (auto bad : {"", "abc", ":5", "abc:", "abc:x1", "abc:-1", "abc:1 "}) EXPECT_FALSE(LockValue::parse(bad)) << bad;
+  for (auto bad : {"", "abc", ":5", "abc:", "abc:x1", "abc:-1", "abc:1 ", "abc:~", "abc:1~~", "~"}) {
+    EXPECT_FALSE(LockValue::parse(bad)) << bad;
+  }
+}
+
+TEST(LockValue, ParseReadsAValueCarryingTheWaitersMark) {
+  LockValue v{"0123abcd", 1764230000123456};
+  auto p = LockValue::parse(v.encode() + LockValue::kWaitersMark);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->token, "0123abcd");
+  EXPECT_EQ(p->fence, 1764230000123456u);
+  EXPECT_EQ(p->encode(), v.encode());  // the mark is Redis's business, never the grant's
 }
 
 TEST(LockValue, ValidityIsShorterThanTtlAndMonotonic) {
@@ -58,7 +69,7 @@ TEST(KeySchema, KeysShareTheHashTag) {
   EXPECT_EQ(k.flight(h), "rag:flight:{" + h + "}");
   auto lk = k.lock(KeySchema::flight_lock_name(h));
   EXPECT_EQ(lk.lock, "lock:rag:{" + h + "}");
-  EXPECT_EQ(lk.fence, "lock:rag:{" + h + "}:fence");
+  EXPECT_EQ(KeySchema("", FenceCounters::one_per_server).lock("doc:7").fence, "lock:fence");
   auto g = k.lock("doc:7");
   EXPECT_EQ(g.lock, "lock:{doc:7}");
   EXPECT_EQ(g.signal, "lock:{doc:7}:sig");

@@ -7,6 +7,10 @@
 namespace ragcache::semantic {
 
 void append_fields(redis::Command& xadd, const FeedEvent& event) {
+  if (event.op == FeedEvent::Op::clear) {
+    xadd.arg("op").arg("clear");
+    return;
+  }
   xadd.arg("op").arg(event.op == FeedEvent::Op::add ? "add" : "del");
   xadd.arg("id").arg(format_entry_id(event.id));
   if (event.op == FeedEvent::Op::add) {
@@ -30,7 +34,13 @@ Result<FeedEvent> parse_feed_fields(const redis::Reply& fields) {
     else if (*name == "vec") vec = *value;
   }
   FeedEvent event;
-  if (!op || (*op != "add" && *op != "del")) return Error(Errc::invalid_argument, "feed entry: bad op");
+  if (!op || (*op != "add" && *op != "del" && *op != "clear")) {
+    return Error(Errc::invalid_argument, "feed entry: bad op");
+  }
+  if (*op == "clear") {
+    event.op = FeedEvent::Op::clear;
+    return event;
+  }
   event.op = *op == "add" ? FeedEvent::Op::add : FeedEvent::Op::del;
   auto parsed_id = id ? parse_entry_id(*id) : std::nullopt;
   if (!parsed_id) return Error(Errc::invalid_argument, "feed entry: bad id");

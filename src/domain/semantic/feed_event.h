@@ -3,6 +3,7 @@
 //
 //   add: op=add id=<16 hex> exp=<expiry, ms since epoch> vec=<float32 bytes>
 //   del: op=del id=<16 hex>
+//   clear: op=clear                  (the whole partition was invalidated: drop its index)
 //
 // An add carries the vector and expiry so a tailing process can index the entry without another
 // round trip; the Hash stays the source of truth (lookups verify there before serving).
@@ -21,7 +22,7 @@
 namespace ragcache::semantic {
 
 struct FeedEvent {
-  enum class Op { add, del };
+  enum class Op { add, del, clear };
   Op op = Op::add;
   index::EntryId id = 0;
   std::int64_t expires_ms = 0;  // add only

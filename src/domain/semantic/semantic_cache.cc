@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 
@@ -62,13 +63,38 @@ struct SemanticCache::Shared {
   std::mutex mutex;  // guards partitions
   std::unordered_map<std::string, std::shared_ptr<PartitionState>> partitions;  // by partition id
 
+  // The XADD of one change-feed event and the feed's TTL refresh, for a MULTI in slot {p}.
+  void append_feed_event(std::vector<Command>& cmds, const std::string& p, const FeedEvent& event) const {
+    const std::string feed = keys.feed(p);
+    Command xadd("XADD", feed, "MAXLEN", "~", options.feed_max_length, "*");
+    append_fields(xadd, event);
+    cmds.push_back(std::move(xadd));
+    cmds.emplace_back("PEXPIRE", feed, options.ttl_base.count() + options.ttl_jitter.count());
+  }
+
+  // The key of partition p if this process indexes it (ids are all Redis names).
+  std::optional<index::PartitionKey> known_partition(const std::string& p) {
+    std::lock_guard lock(mutex);
+    auto it = partitions.find(p);
+    if (it == partitions.end()) return std::nullopt;
+    return it->second->key;
+  }
+
   void apply(const PartitionState& state, const FeedEvent& event) {
     stats.feed_events.fetch_add(1, std::memory_order_relaxed);
     if (event.op == FeedEvent::Op::del) {
       index.remove(state.key, event.id);
       return;
     }
+    if (event.op == FeedEvent::Op::clear) {
+      index.drop_partition(state.key);
+      return;
+    }
     if (event.expires_ms <= now_ms()) return;
+    // An entry is never rewritten (ids are random, one per insert): an add for an id already
+    // indexed is this process's own insert coming back, and re-linking it in the graph would
+    // double the cost of every insert.
+    if (index.contains(state.key, event.id)) return;
     // A vector of the wrong dimension (another model's writer) is rejected by the index: ignore.
     (void)index.upsert(state.key, event.id, event.vector, from_ms(event.expires_ms));
   }
@@ -156,12 +182,15 @@ asio::awaitable<Result<std::vector<float>>> SemanticCache::embed_one(const std::
 }
 
 asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::PartitionKey& partition,
-                                                              const std::string& p) {
+                                                              const std::string& p, const std::string* snapshot) {
   auto shared = shared_;
   auto state = std::make_shared<PartitionState>();
   {
     std::lock_guard lock(shared->mutex);
-    if (shared->partitions.count(p)) co_return Result<void>();
+    if (shared->partitions.count(p)) {
+      if (snapshot) co_return Error(Errc::invalid_argument, "semantic cache: partition already in use here");
+      co_return Result<void>();
+    }
     state->key = partition;
     state->p = p;
     shared->partitions.emplace(p, state);
@@ -173,8 +202,8 @@ asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::Parti
   auto& client = shared->client;
   const std::string feed = shared->keys.feed(p);
 
-  // 1. Where the feed is now: the tail starts there, so every change after the scan is seen
-  //    (changes during the scan may be applied twice; both operations are idempotent).
+  // 1. Where the feed is now: the tail starts there, so every change after the rebuild is seen
+  //    (changes during the rebuild may be applied twice; every operation is idempotent).
   Command last("XREVRANGE", feed, "+", "-", "COUNT", 1);
   auto last_reply = co_await client.exec(std::move(last));
   if (!last_reply) {
@@ -187,51 +216,22 @@ asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::Parti
     from = last_reply->elements[0].elements[0].str;
   }
 
-  // 2. Every live entry of the partition (the Hashes are the truth; the feed is bounded).
-  const std::string pattern = shared->keys.entry_pattern(p);
-  std::string cursor = "0";
-  do {
-    Command scan("SCAN", cursor, "MATCH", pattern, "COUNT", 1000);
-    scan.route_by(feed);  // same hash tag: the node holding the partition
-    auto page = co_await client.exec(std::move(scan));
-    if (!page || !page->is_array() || page->elements.size() != 2 || !page->elements[1].is_array()) {
-      forget();
-      if (!page) co_return page.error();
-      co_return Error(Errc::unavailable, "semantic cache: unexpected SCAN reply");
-    }
-    cursor = page->elements[0].str;
-    std::vector<index::EntryId> ids;
-    std::vector<Command> reads;
-    for (const auto& key : page->elements[1].elements) {
-      auto id = shared->keys.id_of_entry_key(p, key.str);
-      if (!id) continue;
-      ids.push_back(*id);
-      reads.emplace_back("HGET", key.str, "vector");
-      reads.emplace_back("PTTL", key.str);
-    }
-    if (ids.empty()) continue;
-    auto values = co_await client.exec_pipeline(std::move(reads));
-    if (!values || values->size() != ids.size() * 2) {
-      forget();
-      if (!values) co_return values.error();
-      co_return Error(Errc::internal, "semantic cache: short pipeline reply");
-    }
-    const auto now = now_ms();
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      const auto& vec = (*values)[2 * i];
-      const auto& ttl = (*values)[2 * i + 1];
-      if (!vec.is_string() || ttl.kind != Reply::Kind::integer || ttl.integer == -2) continue;
-      auto vector = decode_vector(vec.str);
-      if (!vector || vector->empty()) continue;
-      std::optional<index::Clock::time_point> expires;
-      if (ttl.integer >= 0) expires = from_ms(now + ttl.integer);
-      if (shared->index.upsert(partition, ids[i], *vector, expires)) {
-        shared->stats.rebuilt_entries.fetch_add(1, std::memory_order_relaxed);
-      }
-    }
-  } while (cursor != "0");
+  // 2. Every live entry of the partition: from a snapshot file, or from Redis (the Hashes are
+  //    the truth; the feed is bounded).
+  Result<void> filled;
+  if (snapshot) {
+    auto loaded = shared->index.load_partition(partition, shared->embedder.dimension(), *snapshot);
+    if (loaded) shared->stats.rebuilt_entries.fetch_add(*loaded, std::memory_order_relaxed);
+    else filled = loaded.error();
+  } else {
+    filled = co_await rebuild(shared, partition, p);
+  }
+  if (!filled) {
+    forget();
+    co_return filled.error();
+  }
 
-  // 3. Tail the feed from where it was before the scan.
+  // 3. Tail the feed from where it was before the rebuild.
   {
     std::lock_guard lock(shared->mutex);
     if (shared->stopping.load()) co_return Result<void>();
@@ -241,10 +241,76 @@ asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::Parti
   co_return Result<void>();
 }
 
+// Reads the partition's id set page by page (ZSCAN returns every member present for the whole
+// scan, whatever changes meanwhile), then each page's vectors and TTLs in one pipeline. Only this
+// partition's keys are read; ids whose Hash is gone are pruned from the set.
+asio::awaitable<Result<void>> SemanticCache::rebuild(std::shared_ptr<Shared> shared, index::PartitionKey partition,
+                                                     std::string p) {
+  auto& client = shared->client;
+  const std::string ids_key = shared->keys.ids(p);
+  std::string cursor = "0";
+  do {
+    Command zscan("ZSCAN", ids_key, cursor, "COUNT", 1000);
+    auto page = co_await client.exec(std::move(zscan));
+    if (!page) co_return page.error();
+    if (!page->is_array() || page->elements.size() != 2 || !page->elements[1].is_array()) {
+      co_return Error(Errc::unavailable, "semantic cache: unexpected ZSCAN reply");
+    }
+    cursor = page->elements[0].str;
+    const auto now = now_ms();
+    std::vector<index::EntryId> ids;
+    std::vector<Command> reads;
+    const auto& members = page->elements[1].elements;
+    for (std::size_t i = 0; i + 1 < members.size(); i += 2) {
+      auto id = parse_entry_id(members[i].str);
+      if (!id || std::strtod(members[i + 1].str.c_str(), nullptr) <= static_cast<double>(now)) continue;
+      const std::string key = shared->keys.entry(p, *id);
+      ids.push_back(*id);
+      reads.emplace_back("HGET", key, "vector");
+      reads.emplace_back("PTTL", key);
+    }
+    if (ids.empty()) continue;
+    auto values = co_await client.exec_pipeline(std::move(reads));
+    if (!values) co_return values.error();
+    if (values->size() != ids.size() * 2) co_return Error(Errc::internal, "semantic cache: short pipeline reply");
+    const auto read_at = now_ms();
+    Command prune("ZREM", ids_key);
+    bool pruned = false;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const auto& vec = (*values)[2 * i];
+      const auto& ttl = (*values)[2 * i + 1];
+      if (!vec.is_string() || ttl.kind != Reply::Kind::integer || ttl.integer == -2) {
+        prune.arg(format_entry_id(ids[i]));
+        pruned = true;
+        continue;
+      }
+      auto vector = decode_vector(vec.str);
+      if (!vector || vector->empty()) continue;
+      std::optional<index::Clock::time_point> expires;
+      if (ttl.integer >= 0) expires = from_ms(read_at + ttl.integer);
+      if (shared->index.upsert(partition, ids[i], *vector, expires)) {
+        shared->stats.rebuilt_entries.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    if (pruned) (void)co_await client.exec(std::move(prune));  // tidying only: a failure changes nothing served
+  } while (cursor != "0");
+  co_return Result<void>();
+}
+
 asio::awaitable<Result<index::EntryId>> SemanticCache::insert(index::PartitionKey partition, std::string question,
-                                                              std::string answer) {
+                                                              std::string answer, std::string exact_hash,
+                                                              std::vector<float> embedding) {
   auto shared = shared_;
-  auto vector = co_await embed_one(question);
+  if (exact_hash.find_first_of("{}") != std::string::npos) {
+    co_return Error(Errc::invalid_argument, "semantic cache: exact hash must not contain braces");
+  }
+  if (!embedding.empty() && embedding.size() != shared->embedder.dimension()) {
+    co_return Error(Errc::invalid_argument, "semantic cache: embedding has " + std::to_string(embedding.size()) +
+                                                " dimensions, the embedder " + std::to_string(shared->embedder.dimension()));
+  }
+  if (question.empty()) co_return Error(Errc::invalid_argument, "semantic cache: empty question");
+  Result<std::vector<float>> vector = std::move(embedding);
+  if (vector->empty()) vector = co_await embed_one(question);
   if (!vector) co_return vector.error();
   const std::string p = partition_id(partition);
   auto ready = co_await ensure_partition(partition, p);
@@ -253,41 +319,77 @@ asio::awaitable<Result<index::EntryId>> SemanticCache::insert(index::PartitionKe
   const auto& o = shared->options;
   const index::EntryId id = random_between(1, UINT64_MAX);
   const auto ttl_ms = o.ttl_base.count() + static_cast<std::int64_t>(random_between(0, static_cast<std::uint64_t>(o.ttl_jitter.count())));
+  const auto max_ttl_ms = o.ttl_base.count() + o.ttl_jitter.count();
   const auto created = now_ms();
   const std::string key = shared->keys.entry(p, id);
-  const std::string feed = shared->keys.feed(p);
 
+  // 1. The references that find this entry again (other slots than {p}: plain commands, written
+  //    first, so a namespace invalidation racing with this insert cannot miss a new partition).
+  std::vector<Command> refs;
+  const std::string registry = shared->keys.namespace_partitions(partition.name_space);
+  refs.emplace_back("HSET", registry, p, partition.tenant);
+  refs.emplace_back("PEXPIRE", registry, max_ttl_ms);
+  if (!exact_hash.empty()) {
+    const std::string by_exact = shared->keys.exact_refs(exact_hash);
+    refs.emplace_back("SADD", by_exact, format_entry_ref(p, id));
+    refs.emplace_back("PEXPIRE", by_exact, max_ttl_ms);
+  }
+  auto ref_replies = co_await shared->client.exec_pipeline(std::move(refs));
+  if (!ref_replies) co_return ref_replies.error();
+  if (auto err = first_error(*ref_replies)) co_return *err;
+
+  // 2. The local index first: had the MULTI gone first, this process's tail could apply the
+  //    add event before we do, and the capacity evictions would be lost (a lookup in between
+  //    finds the id unverifiable and drops it; the feed's add puts it back).
+  auto evicted = shared->index.upsert(partition, id, *vector, from_ms(created + ttl_ms));
+  if (!evicted) co_return evicted.error();
+
+  // 3. The entry, its id, and the feed event, atomically (one slot).
   FeedEvent event{FeedEvent::Op::add, id, created + ttl_ms, *vector};
-  Command xadd("XADD", feed, "MAXLEN", "~", o.feed_max_length, "*");
-  append_fields(xadd, event);
+  Command hset("HSET", key, "question", question, "vector", encode_vector(*vector), "answer", answer, "created", created);
+  if (!exact_hash.empty()) hset.arg("exact").arg(exact_hash);
   std::vector<Command> cmds;
   cmds.emplace_back("MULTI");
-  cmds.emplace_back("HSET", key, "question", question, "vector", encode_vector(*vector), "answer", answer,
-                    "created", created);
+  cmds.push_back(std::move(hset));
   cmds.emplace_back("PEXPIRE", key, ttl_ms);
-  cmds.push_back(std::move(xadd));
-  cmds.emplace_back("PEXPIRE", feed, o.ttl_base.count() + o.ttl_jitter.count());
+  const std::string ids_key = shared->keys.ids(p);
+  cmds.emplace_back("ZADD", ids_key, created + ttl_ms, format_entry_id(id));
+  cmds.emplace_back("ZREMRANGEBYSCORE", ids_key, "-inf", created);  // the expiry sweep of the id set
+  cmds.emplace_back("PEXPIRE", ids_key, max_ttl_ms);
+  shared->append_feed_event(cmds, p, event);
   cmds.emplace_back("EXEC");
   auto replies = co_await shared->client.exec_pipeline(std::move(cmds));
-  if (!replies) co_return replies.error();
-  if (auto err = first_error(*replies)) co_return *err;
-  if (replies->empty() || !replies->back().is_array()) {
-    co_return Error(Errc::unavailable, "semantic cache: insert transaction was aborted");
+  std::optional<Error> failed;
+  if (!replies) failed = replies.error();
+  else if (auto err = first_error(*replies)) failed = *err;
+  else if (replies->empty() || !replies->back().is_array()) {
+    failed = Error(Errc::unavailable, "semantic cache: insert transaction was aborted");
   }
-  auto added = shared->index.upsert(partition, id, *vector, from_ms(created + ttl_ms));
-  if (!added) co_return added.error();
+  if (failed) {
+    shared->index.remove(partition, id);
+    co_return *failed;
+  }
   shared->stats.inserts.fetch_add(1, std::memory_order_relaxed);
+  // 4. Capacity: what the index evicted leaves Redis (and the other processes) too, so the id set
+  //    stays bounded by the partition's capacity.
+  if (!evicted->empty()) {
+    auto removed = co_await delete_entries(shared, p, *evicted);
+    if (!removed) co_return removed.error();
+    shared->stats.evicted.fetch_add(evicted->size(), std::memory_order_relaxed);
+  }
   co_return id;
 }
 
 asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index::PartitionKey partition,
                                                                           std::string question,
-                                                                          std::optional<float> threshold) {
+                                                                          std::optional<float> threshold,
+                                                                          std::vector<float>* embedding_out) {
   auto shared = shared_;
   auto min_similarity = thresholds_.resolve(partition.name_space, threshold);
   if (!min_similarity) co_return min_similarity.error();
   auto vector = co_await embed_one(question);
   if (!vector) co_return vector.error();
+  if (embedding_out) *embedding_out = *vector;
   const std::string p = partition_id(partition);
   auto ready = co_await ensure_partition(partition, p);
   if (!ready) co_return ready.error();
@@ -326,28 +428,143 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
   co_return std::optional<SemanticHit>();
 }
 
-asio::awaitable<Result<bool>> SemanticCache::invalidate(index::PartitionKey partition, index::EntryId id) {
-  auto shared = shared_;
-  const std::string p = partition_id(partition);
-  const std::string feed = shared->keys.feed(p);
-  FeedEvent event{FeedEvent::Op::del, id, 0, {}};
-  Command xadd("XADD", feed, "MAXLEN", "~", shared->options.feed_max_length, "*");
-  append_fields(xadd, event);
+asio::awaitable<Result<std::size_t>> SemanticCache::delete_entries(std::shared_ptr<Shared> shared, std::string p,
+                                                                   std::vector<index::EntryId> ids) {
+  if (ids.empty()) co_return std::size_t{0};
   std::vector<Command> cmds;
   cmds.emplace_back("MULTI");
-  cmds.emplace_back("DEL", shared->keys.entry(p, id));
-  cmds.push_back(std::move(xadd));
-  cmds.emplace_back("PEXPIRE", feed, shared->options.ttl_base.count() + shared->options.ttl_jitter.count());
+  Command zrem("ZREM", shared->keys.ids(p));
+  for (auto id : ids) {
+    cmds.emplace_back("DEL", shared->keys.entry(p, id));
+    zrem.arg(format_entry_id(id));
+  }
+  cmds.push_back(std::move(zrem));
+  for (auto id : ids) shared->append_feed_event(cmds, p, FeedEvent{FeedEvent::Op::del, id, 0, {}});
   cmds.emplace_back("EXEC");
   auto replies = co_await shared->client.exec_pipeline(std::move(cmds));
   if (!replies) co_return replies.error();
   if (auto err = first_error(*replies)) co_return *err;
   const auto& exec = replies->back();
-  if (!exec.is_array() || exec.elements.empty()) {
-    co_return Error(Errc::unavailable, "semantic cache: invalidate transaction was aborted");
+  if (!exec.is_array() || exec.elements.size() < ids.size()) {
+    co_return Error(Errc::unavailable, "semantic cache: delete transaction was aborted");
   }
-  shared->index.remove(partition, id);
-  co_return exec.elements[0].kind == Reply::Kind::integer && exec.elements[0].integer > 0;
+  std::size_t deleted = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (exec.elements[i].kind == Reply::Kind::integer && exec.elements[i].integer > 0) ++deleted;
+  }
+  if (auto key = shared->known_partition(p)) {
+    for (auto id : ids) shared->index.remove(*key, id);
+  }
+  co_return deleted;
+}
+
+asio::awaitable<Result<bool>> SemanticCache::invalidate(index::PartitionKey partition, index::EntryId id) {
+  std::vector<index::EntryId> ids{id};
+  auto removed = co_await delete_entries(shared_, partition_id(partition), std::move(ids));
+  if (!removed) co_return removed.error();
+  shared_->index.remove(partition, id);
+  co_return *removed > 0;
+}
+
+asio::awaitable<Result<std::size_t>> SemanticCache::invalidate_exact(std::string exact_hash) {
+  auto shared = shared_;
+  if (exact_hash.empty() || exact_hash.find_first_of("{}") != std::string::npos) {
+    co_return Error(Errc::invalid_argument, "semantic cache: bad exact hash");
+  }
+  const std::string by_exact = shared->keys.exact_refs(exact_hash);
+  std::vector<Command> take;
+  take.emplace_back("SMEMBERS", by_exact);
+  take.emplace_back("DEL", by_exact);
+  auto refs = co_await shared->client.exec_pipeline(std::move(take));
+  if (!refs) co_return refs.error();
+  if (auto err = first_error(*refs)) co_return *err;
+  // Usually one entry; several when the same request was stored again (Cache-Control: no-cache).
+  std::unordered_map<std::string, std::vector<index::EntryId>> by_partition;
+  if (!refs->empty() && refs->front().is_array()) {
+    for (const auto& member : refs->front().elements) {
+      if (auto ref = parse_entry_ref(member.str)) by_partition[ref->first].push_back(ref->second);
+    }
+  }
+  std::size_t deleted = 0;
+  for (auto& [p, ids] : by_partition) {  // each partition is its own slot: one transaction each
+    auto removed = co_await delete_entries(shared, p, std::move(ids));
+    if (!removed) co_return removed.error();
+    deleted += *removed;
+  }
+  co_return deleted;
+}
+
+asio::awaitable<Result<std::size_t>> SemanticCache::invalidate_namespace(std::string name_space,
+                                                                        std::optional<std::string> tenant) {
+  auto shared = shared_;
+  Command list("HGETALL", shared->keys.namespace_partitions(name_space));
+  auto registry = co_await shared->client.exec(std::move(list));
+  if (!registry) co_return registry.error();
+  if (registry->is_error()) co_return Error(Errc::unavailable, "redis: " + registry->str);
+  std::size_t deleted = 0;
+  // The registry keeps cleared partitions (they expire with it): deleting a field here could
+  // drop one that a concurrent insert has just registered again.
+  for (std::size_t i = 0; i + 1 < registry->elements.size(); i += 2) {
+    if (tenant && registry->elements[i + 1].str != *tenant) continue;
+    auto cleared = co_await clear_partition(shared, registry->elements[i].str);
+    if (!cleared) co_return cleared.error();
+    deleted += *cleared;
+  }
+  co_return deleted;
+}
+
+// Deletes the partition's entries in pages of its id set, then the set itself and tells every
+// process to drop the partition (op=clear). An entry inserted meanwhile may survive in Redis
+// without an id (it expires by its TTL); no index holds it after the clear event.
+asio::awaitable<Result<std::size_t>> SemanticCache::clear_partition(std::shared_ptr<Shared> shared, std::string p) {
+  const std::string ids_key = shared->keys.ids(p);
+  std::size_t deleted = 0;
+  for (;;) {
+    Command page("ZRANGE", ids_key, 0, 999);
+    auto members = co_await shared->client.exec(std::move(page));
+    if (!members) co_return members.error();
+    if (!members->is_array() || members->elements.empty()) break;
+    std::vector<Command> cmds;
+    cmds.emplace_back("MULTI");
+    Command zrem("ZREM", ids_key);
+    for (const auto& m : members->elements) {
+      zrem.arg(m.str);
+      if (auto id = parse_entry_id(m.str)) cmds.emplace_back("DEL", shared->keys.entry(p, *id));
+    }
+    const std::size_t dels = cmds.size() - 1;
+    cmds.push_back(std::move(zrem));
+    cmds.emplace_back("EXEC");
+    auto replies = co_await shared->client.exec_pipeline(std::move(cmds));
+    if (!replies) co_return replies.error();
+    if (auto err = first_error(*replies)) co_return *err;
+    const auto& exec = replies->back();
+    if (!exec.is_array() || exec.elements.size() != dels + 1) {
+      co_return Error(Errc::unavailable, "semantic cache: clear transaction was aborted");
+    }
+    for (std::size_t i = 0; i < dels; ++i) deleted += static_cast<std::size_t>(exec.elements[i].integer);
+  }
+  std::vector<Command> cmds;
+  cmds.emplace_back("MULTI");
+  cmds.emplace_back("DEL", ids_key);
+  shared->append_feed_event(cmds, p, FeedEvent{FeedEvent::Op::clear, 0, 0, {}});
+  cmds.emplace_back("EXEC");
+  auto replies = co_await shared->client.exec_pipeline(std::move(cmds));
+  if (!replies) co_return replies.error();
+  if (auto err = first_error(*replies)) co_return *err;
+  if (auto key = shared->known_partition(p)) shared->index.drop_partition(*key);
+  co_return deleted;
+}
+
+Result<void> SemanticCache::save_index(const index::PartitionKey& partition, const std::string& path) const {
+  return shared_->index.save_partition(partition, path);
+}
+
+asio::awaitable<Result<std::size_t>> SemanticCache::load_index(index::PartitionKey partition, std::string path) {
+  const std::string p = partition_id(partition);
+  const auto before = shared_->stats.rebuilt_entries.load();
+  auto ready = co_await ensure_partition(partition, p, &path);
+  if (!ready) co_return ready.error();
+  co_return static_cast<std::size_t>(shared_->stats.rebuilt_entries.load() - before);
 }
 
 }  // namespace ragcache::semantic

@@ -5,15 +5,20 @@
 //
 // Redis is the source of truth; each process's in-memory index (index::IndexManager) is a
 // derived view:
-//   insert  = embed, then one MULTI: HSET rag:sem:{p}:<id> (question, vector, answer, created)
-//             + PEXPIRE (base + jitter) + XADD rag:semlog:{p} {op:add,...} MAXLEN ~ + PEXPIRE;
-//             then the local index.
+//   insert  = embed; register the partition under its namespace (rag:semns) and, when the answer
+//             came from an exact-cache entry, the entry under that exact hash (rag:semref); then
+//             one MULTI: HSET rag:sem:{p}:<id> (question, vector, answer, created, exact)
+//             + PEXPIRE (base + jitter) + ZADD rag:semids:{p} + XADD rag:semlog:{p}
+//             {op:add,...} MAXLEN ~ + PEXPIRE; then the local index. Entries the index evicts
+//             for capacity are deleted in Redis too.
 //   lookup  = embed, top-k in the local index above the threshold, then VERIFY the candidates in
 //             Redis (one pipelined HMGET): a missing/expired entry is dropped from the index and
 //             the next candidate is served. Nothing is served that Redis no longer holds.
-//   invalidate = DEL + XADD {op:del}.
-//   feed    = the first use of a partition in this process rebuilds its index from Redis (SCAN +
-//             HMGET), then starts one tail loop for it: XREAD BLOCK on its own dedicated
+//   invalidate = DEL + ZREM + XADD {op:del}; by exact hash: the entries its rag:semref names;
+//             by namespace: every partition its rag:semns names, emptied, then XADD {op:clear}.
+//   feed    = the first use of a partition in this process rebuilds its index from Redis (ZSCAN
+//             of its id set + HGET/PTTL: only that partition's keys are read), or loads a
+//             snapshot (load_index), then starts one tail loop for it: XREAD BLOCK on its own dedicated
 //             connection, so other processes' inserts/deletes reach this index within
 //             milliseconds. Concurrent first uses of one partition do not wait for the rebuild
 //             (they may miss until it is done; a miss is always safe).
@@ -66,7 +71,7 @@ struct SemanticHit {
 
 struct SemanticCacheStats {
   std::atomic<std::uint64_t> hits{0}, misses{0}, inserts{0}, stale_dropped{0}, feed_events{0},
-      feed_malformed{0}, rebuilt_entries{0};
+      feed_malformed{0}, rebuilt_entries{0}, evicted{0};
 };
 
 class SemanticCache {
@@ -78,20 +83,45 @@ class SemanticCache {
   SemanticCache(const SemanticCache&) = delete;
   SemanticCache& operator=(const SemanticCache&) = delete;
 
-  // Stores `answer` for `question` in `partition`; returns the new entry's id.
-  // Errors: invalid_argument (empty question), the embedder's, Redis errors.
+  // Stores `answer` for `question` in `partition`; returns the new entry's id. `exact_hash`: the
+  // exact-cache hash of the request the answer was made for (empty: none), so that
+  // invalidate_exact() of that key removes this entry too.
+  // `embedding`: the question's vector when the caller already has it (the lookup that missed
+  // returned it), so a miss embeds once; empty = embed here.
+  // Errors: invalid_argument (empty question, braces in exact_hash, an embedding of the wrong
+  // dimension), the embedder's, Redis errors.
   boost::asio::awaitable<Result<index::EntryId>> insert(index::PartitionKey partition, std::string question,
-                                                        std::string answer);
+                                                        std::string answer, std::string exact_hash = {},
+                                                        std::vector<float> embedding = {});
 
   // The best verified entry at or above the threshold (per-call override, else the namespace's,
-  // else the default), or nullopt. Errors: invalid_argument (threshold outside [-1,1], empty
-  // question), the embedder's, Redis errors.
+  // else the default), or nullopt. `embedding_out` (optional) receives the question's vector,
+  // for an insert of the same question after a miss. Errors: invalid_argument (threshold outside
+  // [-1,1], empty question), the embedder's, Redis errors.
   boost::asio::awaitable<Result<std::optional<SemanticHit>>> lookup(index::PartitionKey partition,
                                                                     std::string question,
-                                                                    std::optional<float> threshold = std::nullopt);
+                                                                    std::optional<float> threshold = std::nullopt,
+                                                                    std::vector<float>* embedding_out = nullptr);
 
   // Deletes one entry everywhere (Redis + every process's index via the feed). True if it existed.
   boost::asio::awaitable<Result<bool>> invalidate(index::PartitionKey partition, index::EntryId id);
+
+  // Deletes every entry stored with this exact hash (see insert), everywhere; returns how many.
+  // invalid_argument for an empty hash or one with braces.
+  boost::asio::awaitable<Result<std::size_t>> invalidate_exact(std::string exact_hash);
+
+  // Deletes every entry of every partition of `name_space` (of one tenant only, if given),
+  // everywhere; returns how many entries went.
+  boost::asio::awaitable<Result<std::size_t>> invalidate_namespace(std::string name_space,
+                                                                   std::optional<std::string> tenant = std::nullopt);
+
+  // Snapshot of one partition's index (index::VectorIndex::save), and the warm start from one:
+  // load_index() must come before any other use of that partition in this process (else
+  // invalid_argument); it indexes the snapshot instead of rebuilding from Redis and then tails
+  // the feed. Entries written after the snapshot was taken are not indexed (until re-inserted);
+  // deleted ones are verified away at lookup. For benchmarks and fast restarts.
+  Result<void> save_index(const index::PartitionKey& partition, const std::string& path) const;
+  boost::asio::awaitable<Result<std::size_t>> load_index(index::PartitionKey partition, std::string path);
 
   // Per-namespace thresholds: configure before serving traffic (not synchronised).
   index::SimilarityThresholds& thresholds() { return thresholds_; }
@@ -106,8 +136,14 @@ class SemanticCache {
   SemanticCache(redis::Client& client, embed::Embedder& embedder, SemanticCacheOptions options,
                 index::SimilarityThresholds thresholds);
   boost::asio::awaitable<Result<std::vector<float>>> embed_one(const std::string& question);
-  // Rebuilds and starts the tail the first time `partition` is used here.
-  boost::asio::awaitable<Result<void>> ensure_partition(const index::PartitionKey& partition, const std::string& p);
+  // Rebuilds (or loads `snapshot`) and starts the tail the first time `partition` is used here.
+  boost::asio::awaitable<Result<void>> ensure_partition(const index::PartitionKey& partition, const std::string& p,
+                                                        const std::string* snapshot = nullptr);
+  static boost::asio::awaitable<Result<void>> rebuild(std::shared_ptr<Shared> shared, index::PartitionKey partition,
+                                                      std::string p);
+  static boost::asio::awaitable<Result<std::size_t>> delete_entries(std::shared_ptr<Shared> shared, std::string p,
+                                                                    std::vector<index::EntryId> ids);
+  static boost::asio::awaitable<Result<std::size_t>> clear_partition(std::shared_ptr<Shared> shared, std::string p);
 
   static boost::asio::awaitable<void> tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state,
                                                 std::string last_id);

@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "base/random.h"
+#include "domain/semantic/semantic_itest_support.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
 
@@ -42,10 +43,7 @@ class SemanticCacheTest : public ::testing::Test {
   }
   // The caches (destroyed at the end of the test body) closed their tail connections; let the
   // tail loops observe that and end, as they would on a running server's io_context.
-  void TearDown() override {
-    io_.restart();
-    io_.run_for(300ms);
-  }
+  void TearDown() override { itest::drain_tails(io_); }
 
   std::unique_ptr<redis::Client> make_client() {
     redis::ClientOptions options;
@@ -55,17 +53,9 @@ class SemanticCacheTest : public ::testing::Test {
     return std::move(*client);
   }
 
-  SemanticCacheOptions options() {
-    SemanticCacheOptions o;
-    o.key_prefix = prefix_;
-    o.feed_block = 200ms;  // short, so the tail notices the test ending quickly
-    return o;
-  }
-
+  SemanticCacheOptions options() { return itest::test_options(prefix_); }
   std::unique_ptr<SemanticCache> make_cache(redis::Client& client, SemanticCacheOptions o) {
-    auto cache = SemanticCache::create(client, *embedder_, std::move(o));
-    EXPECT_TRUE(cache.has_value());
-    return std::move(*cache);
+    return itest::make_test_cache(client, *embedder_, std::move(o));
   }
 
   // Polls `cache` until `question` hits (or 5 s pass): for effects that travel through the feed.
@@ -257,6 +247,35 @@ TEST_F(SemanticCacheTest, BadOptionsAndInputsAreErrors) {
     EXPECT_FALSE(empty);
     auto empty_lookup = co_await cache->lookup(kTenantA, "");
     EXPECT_FALSE(empty_lookup);
+    std::vector<float> short_vector(3, 0.5f);
+    auto wrong_dimension = co_await cache->insert(kTenantA, "q", "a", "", std::move(short_vector));
+    EXPECT_FALSE(wrong_dimension);
+    EXPECT_EQ(cache->indexed_entries(), 0u);  // nothing written
+  }());
+}
+
+// A miss hands its embedding out; inserting with it stores exactly what embedding again would
+// (the gateway embeds a missed question once, not twice).
+TEST_F(SemanticCacheTest, LookupEmbeddingServesTheInsertAfterAMiss) {
+  auto client = make_client();
+  auto cache = make_cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    const std::string question = "Which plan includes priority support?";
+    std::vector<float> embedding;
+    auto miss = co_await cache->lookup(kTenantA, question, std::nullopt, &embedding);
+    EXPECT_TRUE(miss && !*miss);
+    std::vector<std::string> texts{question};
+    auto direct = co_await embedder_->embed(texts);
+    EXPECT_TRUE(direct && direct->size() == 1);
+    if (direct && direct->size() == 1) EXPECT_EQ(embedding, (*direct)[0]);
+    auto id = co_await cache->insert(kTenantA, question, "The Pro plan.", "", std::move(embedding));
+    EXPECT_TRUE(id);
+    auto hit = co_await cache->lookup(kTenantA, question);
+    EXPECT_TRUE(hit && *hit);
+    if (hit && *hit) {
+      EXPECT_EQ((*hit)->answer, "The Pro plan.");
+      EXPECT_EQ((*hit)->id, *id);
+    }
   }());
 }
 

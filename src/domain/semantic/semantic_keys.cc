@@ -16,6 +16,10 @@ std::string partition_id(const index::PartitionKey& partition) {
   return sha256_hex(partition.canonical()).substr(0, 32);
 }
 
+std::string namespace_id(std::string_view name_space) {
+  return sha256_hex("namespace:" + std::string(name_space)).substr(0, 32);
+}
+
 std::string format_entry_id(index::EntryId id) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(16, '0');
@@ -51,21 +55,38 @@ std::string SemanticKeys::feed(std::string_view p) const {
   return key;
 }
 
-std::string SemanticKeys::entry_pattern(std::string_view p) const {
-  std::string pattern;
-  for (char c : prefix_) {
-    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
-  }
-  pattern.append("rag:sem:{").append(p).append("}:*");
-  return pattern;
+std::string SemanticKeys::ids(std::string_view p) const {
+  std::string key = prefix_;
+  key.append("rag:semids:{").append(p).append("}");
+  return key;
 }
 
-std::optional<index::EntryId> SemanticKeys::id_of_entry_key(std::string_view p, std::string_view key) const {
-  std::string head = prefix_;
-  head.append("rag:sem:{").append(p).append("}:");
-  if (key.size() != head.size() + 16 || key.substr(0, head.size()) != head) return std::nullopt;
-  return parse_entry_id(key.substr(head.size()));
+std::string SemanticKeys::namespace_partitions(std::string_view name_space) const {
+  std::string key = prefix_;
+  key.append("rag:semns:{").append(namespace_id(name_space)).append("}");
+  return key;
+}
+
+std::string SemanticKeys::exact_refs(std::string_view exact_hash) const {
+  std::string key = prefix_;
+  key.append("rag:semref:{").append(exact_hash).append("}");
+  return key;
+}
+
+std::string format_entry_ref(std::string_view p, index::EntryId id) {
+  std::string ref(p);
+  ref.append(":").append(format_entry_id(id));
+  return ref;
+}
+
+std::optional<std::pair<std::string, index::EntryId>> parse_entry_ref(std::string_view ref) {
+  const auto colon = ref.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || ref.substr(0, colon).find_first_of("{}") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto id = parse_entry_id(ref.substr(colon + 1));
+  if (!id) return std::nullopt;
+  return std::make_pair(std::string(ref.substr(0, colon)), *id);
 }
 
 std::string encode_vector(std::span<const float> vector) { return embed::encode_vector_bytes(vector); }

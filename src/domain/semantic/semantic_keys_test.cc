@@ -36,11 +36,29 @@ TEST(SemanticKeys, KeysShareThePartitionHashTag) {
   SemanticKeys keys("t1:");
   EXPECT_EQ(keys.entry("abc", 255), "t1:rag:sem:{abc}:00000000000000ff");
   EXPECT_EQ(keys.feed("abc"), "t1:rag:semlog:{abc}");
-  EXPECT_EQ(keys.entry_pattern("abc"), "t1:rag:sem:{abc}:*");
-  EXPECT_EQ(keys.id_of_entry_key("abc", keys.entry("abc", 255)), index::EntryId{255});
-  EXPECT_FALSE(keys.id_of_entry_key("abd", keys.entry("abc", 255)));
-  EXPECT_FALSE(keys.id_of_entry_key("abc", "t1:rag:sem:{abc}:xyz"));
-  EXPECT_EQ(SemanticKeys("a*b:").entry_pattern("p"), "a\\*b:rag:sem:{p}:*");
+  EXPECT_EQ(keys.ids("abc"), "t1:rag:semids:{abc}");
+}
+
+TEST(SemanticKeys, ReferenceKeysTagTheirOwnSlot) {
+  SemanticKeys keys("t1:");
+  const std::string h(64, 'e');
+  EXPECT_EQ(keys.exact_refs(h), "t1:rag:semref:{" + h + "}");
+  // A namespace may hold any bytes (braces too): its tag is a hash of it.
+  EXPECT_EQ(keys.namespace_partitions("docs"), "t1:rag:semns:{" + namespace_id("docs") + "}");
+  EXPECT_EQ(namespace_id("docs").size(), 32u);
+  EXPECT_NE(namespace_id("docs"), namespace_id(""));
+  EXPECT_EQ(namespace_id("a{b}").find_first_of("{}"), std::string::npos);
+}
+
+TEST(SemanticKeys, EntryRefRoundTripsAndRejectsGarbage) {
+  auto ref = parse_entry_ref(format_entry_ref("0123abcd", 255));
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->first, "0123abcd");
+  EXPECT_EQ(ref->second, index::EntryId{255});
+  EXPECT_FALSE(parse_entry_ref("0123abcd"));
+  EXPECT_FALSE(parse_entry_ref(":00000000000000ff"));
+  EXPECT_FALSE(parse_entry_ref("p:xyz"));
+  EXPECT_FALSE(parse_entry_ref("{p}:00000000000000ff"));
 }
 
 TEST(SemanticKeys, VectorBytesRoundTrip) {
@@ -61,7 +79,7 @@ redis::Reply fields_of(const redis::Command& xadd, std::size_t first) {
   return r;
 }
 
-TEST(FeedEvent, AddAndDelRoundTrip) {
+TEST(FeedEvent, AddDelAndClearRoundTrip) {
   FeedEvent add{FeedEvent::Op::add, 42, 1700000000123, {0.25f, -0.5f}};
   redis::Command c1("XADD", "k", "*");
   append_fields(c1, add);
@@ -79,6 +97,14 @@ TEST(FeedEvent, AddAndDelRoundTrip) {
   ASSERT_TRUE(back2);
   EXPECT_EQ(back2->op, FeedEvent::Op::del);
   EXPECT_EQ(back2->id, 7u);
+
+  FeedEvent clear{FeedEvent::Op::clear, 0, 0, {}};
+  redis::Command c3("XADD", "k", "*");
+  append_fields(c3, clear);
+  EXPECT_EQ(c3.arg_count(), 5u);  // op=clear only
+  auto back3 = parse_feed_fields(fields_of(c3, 3));
+  ASSERT_TRUE(back3);
+  EXPECT_EQ(back3->op, FeedEvent::Op::clear);
 }
 
 TEST(FeedEvent, MalformedEntriesAreErrorsNotCrashes) {

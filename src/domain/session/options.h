@@ -30,6 +30,10 @@ struct SessionOptions {
   std::size_t max_context_bytes = 64 * 1024;
   // user:{uid}:sessions keeps this many most recent sessions of a user.
   std::size_t max_sessions_per_user = 1000;
+  // Group commit (session_store.h; tuning, not in the config file): at most this many sessions'
+  // appends (or reads) in one Redis call, and this many such calls in flight at once. 0 = off.
+  std::size_t group_commit_max_batch = 64;
+  std::size_t group_commit_in_flight = 2;
 };
 
 // Per-call overrides of the window limits; unset fields take SessionOptions' values.

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "domain/session/errors.h"
+#include "redis/errors.h"
 
 namespace ragcache::session {
 namespace {
@@ -57,6 +58,15 @@ Result<AppendResult> parse_append_reply(const redis::Reply& reply) {
     }
   }
   return out;
+}
+
+Result<AppendResult> parse_append_item(const redis::Reply& reply, std::size_t i, std::size_t count) {
+  if (!reply.is_array() || reply.elements.size() != count || i >= count) {
+    return corrupt("append reply: expected " + std::to_string(count) + " results: " + reply.debug_string());
+  }
+  const auto& item = reply.elements[i];
+  if (item.is_error()) return Error(redis::Errc::server_error, item.str);
+  return parse_append_reply(item);
 }
 
 Result<SessionWindow> parse_read_reply(std::string session_id, const redis::Reply& reply) {

@@ -30,6 +30,10 @@ struct UserSession {
 };
 
 Result<AppendResult> parse_append_reply(const redis::Reply& reply);
+// The i-th of the `count` results of one append script call (append.lua answers one element
+// per session it was given): that session's AppendResult, or its own error (a server error
+// reply: the other sessions of the call are not affected).
+Result<AppendResult> parse_append_item(const redis::Reply& reply, std::size_t i, std::size_t count);
 Result<SessionWindow> parse_read_reply(std::string session_id, const redis::Reply& reply);
 // ZREVRANGE ... WITHSCORES (RESP2: member, score, member, score ...).
 Result<std::vector<UserSession>> parse_user_sessions_reply(const redis::Reply& reply);

@@ -49,6 +49,24 @@ TEST(SessionReplies, AppendOfAnotherShapeIsCorrupt) {
   EXPECT_FALSE(r);
 }
 
+TEST(SessionReplies, AppendItemsOfAGroupCallAreIndependent) {
+  Reply failed;
+  failed.kind = Reply::Kind::error;
+  failed.str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+  auto ok_item = array({Reply::make_integer(1), Reply::make_integer(5), Reply::make_integer(1), Reply::make_integer(1),
+                        Reply::make_integer(0), Reply::make_integer(0), Reply::make_bulk("m1")});
+  auto reply = array({ok_item, failed});
+  auto first = parse_append_item(reply, 0, 2);
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->appended, std::vector<std::string>{"m1"});
+  auto second = parse_append_item(reply, 1, 2);
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().message().find("WRONGTYPE"), std::string::npos);
+  // A reply with another number of results than sessions sent is corrupt for every one of them.
+  EXPECT_EQ(parse_append_item(reply, 0, 3).error().code, make_error_code(Errc::corrupt_state));
+  EXPECT_EQ(parse_append_item(Reply::make_integer(1), 0, 1).error().code, make_error_code(Errc::corrupt_state));
+}
+
 TEST(SessionReplies, ReadOfAMissingSessionIsEmpty) {
   std::vector<Reply> nils(7, Reply::make_nil());
   auto w = parse_read_reply("s1", array({strings({}), array(nils)}));

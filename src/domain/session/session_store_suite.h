@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -60,6 +61,21 @@ AppendLimits window(std::size_t messages, std::size_t tokens, std::optional<std:
   l.max_tokens = tokens;
   l.idle_ttl = ttl;
   return l;
+}
+
+// Runs body(0) .. body(n-1) as concurrent coroutines on io and waits for all of them.
+void run_concurrently(asio::io_context& io, int n, const std::function<asio::awaitable<void>(int)>& body,
+                      std::chrono::seconds deadline) {
+  testing::run_async(io, [&]() -> asio::awaitable<void> {
+    int done = 0;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(io, [&, i]() -> asio::awaitable<void> {
+        co_await body(i);
+        ++done;
+      }, asio::detached);
+    }
+    while (done < n) co_await sleep_for(2ms);
+  }(), deadline);
 }
 
 std::vector<std::string> ids_of(const SessionWindow& w) {
@@ -168,26 +184,19 @@ TEST_P(SessionStoreTest, FiftyConcurrentAppendersLoseAndDuplicateNothing) {
   };
   std::vector<Event> events;
   int failures = 0;
-  testing::run_async(io_, [&]() -> asio::awaitable<void> {
-    int done = 0;
-    for (int w = 0; w < kWriters; ++w) {
-      asio::co_spawn(io_, [&, w]() -> asio::awaitable<void> {
-        for (int i = 0; i < kPerWriter; ++i) {
-          auto m = counted("w" + std::to_string(w) + "-" + std::to_string(i), "user",
-                           static_cast<std::size_t>((w * 131 + i * 17) % 400 + 10));
-          WindowEntry entry{m.id, kOverhead + *m.content_tokens};
-          auto r = co_await s.append("busy", batch(m), window(kMaxMessages, kMaxTokens));
-          if (!r) {
-            ++failures;
-            continue;
-          }
-          events.push_back({std::move(*r), entry});
-        }
-        ++done;
-      }, asio::detached);
+  run_concurrently(io_, kWriters, [&](int w) -> asio::awaitable<void> {
+    for (int i = 0; i < kPerWriter; ++i) {
+      auto m = counted("w" + std::to_string(w) + "-" + std::to_string(i), "user",
+                       static_cast<std::size_t>((w * 131 + i * 17) % 400 + 10));
+      WindowEntry entry{m.id, kOverhead + *m.content_tokens};
+      auto r = co_await s.append("busy", batch(m), window(kMaxMessages, kMaxTokens));
+      if (!r) {
+        ++failures;
+        continue;
+      }
+      events.push_back({std::move(*r), entry});
     }
-    while (done < kWriters) co_await sleep_for(5ms);
-  }(), 60s);
+  }, 60s);
   ASSERT_EQ(failures, 0);
   ASSERT_EQ(events.size(), static_cast<std::size_t>(kWriters * kPerWriter));
 
@@ -377,6 +386,78 @@ TEST_P(SessionStoreTest, DeleteAndListAUsersSessions) {
   }());
 }
 
+TEST_P(SessionStoreTest, ConcurrentAppendsToManySessionsAreEachAtomicAndABadOneFailsAlone) {
+  // On one server these go as one grouped script call; on a cluster one by one. Either way each
+  // session gets exactly its own messages, and the session whose key holds a string (WRONGTYPE)
+  // fails without failing the others.
+  auto s = store();
+  constexpr int kSessions = 40;
+  redis_->command({"SET", log_key("g-bad"), "not a list"});
+  redis_->command({"CONFIG", "RESETSTAT"});
+  std::vector<Result<AppendResult>> results(kSessions, Error(Errc::no_messages));
+  std::optional<Result<AppendResult>> bad;
+  run_concurrently(io_, kSessions + 1, [&](int i) -> asio::awaitable<void> {
+    if (i == kSessions) {
+      bad = co_await s.append("g-bad", batch(counted("x", "user", 1)));
+    } else {
+      const auto id = std::to_string(i);
+      results[i] = co_await s.append("g" + id, batch(counted(id + "-a", "user", 5), counted(id + "-b", "assistant", 7)));
+    }
+  }, 30s);
+  ASSERT_TRUE(bad.has_value());
+  ASSERT_FALSE(*bad);
+  EXPECT_NE(bad->error().message().find("WRONGTYPE"), std::string::npos) << bad->error().message();
+  for (int i = 0; i < kSessions; ++i) {
+    const auto id = std::to_string(i);
+    ASSERT_TRUE(results[i]) << results[i].error().message();
+    EXPECT_EQ(results[i]->appended, (std::vector<std::string>{id + "-a", id + "-b"}));
+    EXPECT_EQ(results[i]->version, 1);
+    EXPECT_EQ(results[i]->token_total, 2 * kOverhead + 12);
+    EXPECT_EQ(redis_->command({"LLEN", log_key("g" + id)}), "2");
+    EXPECT_GT(std::stoll(redis_->command({"PTTL", meta_key("g" + id)})), 0);
+  }
+  if (GetParam() == testing::Deployment::server) {
+    // Grouped: far fewer script calls than appends.
+    const auto stats = redis_->command({"INFO", "commandstats"});
+    const auto at = stats.find("cmdstat_evalsha:calls=");
+    ASSERT_NE(at, std::string::npos) << stats;
+    EXPECT_LT(std::stoi(stats.substr(at + 22)), kSessions / 2) << stats;
+  }
+}
+
+TEST_P(SessionStoreTest, AppendAndReadReturnsExactlyTheStateItsAppendLeft) {
+  auto s = store();
+  constexpr int kCallers = 20, kPerCaller = 5;
+  int failures = 0;
+  run_concurrently(io_, kCallers, [&](int c) -> asio::awaitable<void> {
+    for (int i = 0; i < kPerCaller; ++i) {
+      const auto id = "c" + std::to_string(c) + "-" + std::to_string(i);
+      auto r = co_await s.append_and_read("turns", batch(counted(id, "user", 3)), window(8, 4000));
+      // The window is the one this append produced, whatever the other callers did after.
+      if (!r || r->window.version != r->append.version || r->window.messages.size() != r->append.count ||
+          r->window.token_total != r->append.token_total || r->window.messages.back().id != id) {
+        ++failures;
+      }
+    }
+  }, 30s);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto last = co_await s.append_and_read("turns", batch(counted("last", "assistant", 3)));
+    EXPECT_TRUE(last) << last.error().message();
+    auto w = co_await s.read("turns");
+    EXPECT_EQ(ids_of(last->window), ids_of(*w));
+    EXPECT_EQ(last->window.version, kCallers * kPerCaller + 1);
+    // A duplicate id through append_and_read: nothing appended, the window still comes back.
+    auto again = co_await s.append_and_read("turns", batch(counted("last", "assistant", 3)));
+    EXPECT_TRUE(again) << again.error().message();
+    EXPECT_EQ(again->append.duplicates, std::vector<std::string>{"last"});
+    EXPECT_EQ(ids_of(again->window), ids_of(*w));
+    // Bad input: refused before any Redis call, as append's.
+    auto refused = co_await s.append_and_read("bad id", batch(counted("y", "user", 1)));
+    EXPECT_FALSE(refused);
+  }(), 30s);
+  EXPECT_EQ(failures, 0);
+}
+
 TEST_P(SessionStoreTest, WorksAfterTheServerForgetsItsScripts) {
   auto s = store();
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
@@ -389,8 +470,12 @@ TEST_P(SessionStoreTest, WorksAfterTheServerForgetsItsScripts) {
     r = co_await s.append("n", batch(counted("c", "user", 1)));  // the plain EVALSHA path
     EXPECT_TRUE(r) << r.error().message();
     redis_->command_on_every_primary({"SCRIPT", "FLUSH"});
+    auto aw = co_await s.append_and_read("n", batch(counted("d", "user", 1)));  // the transaction path
+    EXPECT_TRUE(aw) << aw.error().message();
+    EXPECT_EQ(ids_of(aw->window), (std::vector<std::string>{"a", "b", "c", "d"}));
+    redis_->command_on_every_primary({"SCRIPT", "FLUSH"});
     auto w = co_await s.read("n");
-    EXPECT_EQ(ids_of(*w), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(ids_of(*w), (std::vector<std::string>{"a", "b", "c", "d"}));
   }());
 }
 

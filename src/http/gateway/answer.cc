@@ -13,18 +13,45 @@
 namespace ragcache::gateway {
 namespace json = boost::json;
 
+namespace {
+
+// Printable ASCII without quote or backslash (nearly every answer) needs no escaping: copied as
+// is; anything else goes through Boost.JSON.
+void append_string(std::string& out, std::string_view s) {
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+      out += json::serialize(s);
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+}  // namespace
+
+// Both events are written as text (what serialising a json::object {"c":...} / {"f","m","u"}
+// gives, byte for byte): one per upstream chunk, on every generation.
 std::string content_event(std::string_view text) {
-  json::object o;
-  o["c"] = text;
-  return json::serialize(o) + "\n";
+  std::string out;
+  out.reserve(text.size() + 9);
+  out += "{\"c\":";
+  append_string(out, text);
+  out += "}\n";
+  return out;
 }
 
 std::string finish_event(std::string_view finish_reason, std::string_view model, const json::value& usage) {
-  json::object o;
-  o["f"] = finish_reason;
-  o["m"] = model;
-  o["u"] = usage;
-  return json::serialize(o) + "\n";
+  std::string out;
+  out += "{\"f\":";
+  append_string(out, finish_reason);
+  out += ",\"m\":";
+  append_string(out, model);
+  out += ",\"u\":";
+  out += json::serialize(usage);
+  out += "}\n";
+  return out;
 }
 
 namespace {
@@ -46,11 +73,11 @@ std::optional<std::string_view> plain_content(std::string_view line) {
 
 }  // namespace
 
-std::vector<std::string> AnswerBuilder::add(std::string_view events) {
+template <class OnPiece>
+void AnswerBuilder::fold(std::string_view events, OnPiece&& on_piece) {
   // Hot path of every cache hit: a cached answer holds one line per upstream chunk (dozens).
   // One parser serves all lines and their values live in a stack-backed arena, so a line costs
   // no heap allocation; only an unfinished last line is copied (into partial_).
-  std::vector<std::string> pieces;
   std::string_view text = events;
   if (!partial_.empty()) {
     partial_.append(events);
@@ -69,7 +96,7 @@ std::vector<std::string> AnswerBuilder::add(std::string_view events) {
     if (line.empty()) continue;
     if (auto plain = plain_content(line)) {
       content_.append(*plain);
-      pieces.emplace_back(*plain);
+      on_piece(*plain);
       continue;
     }
     boost::system::error_code ec;
@@ -83,7 +110,7 @@ std::vector<std::string> AnswerBuilder::add(std::string_view events) {
     }
     if (const auto* c = o->if_contains("c"); c && c->is_string()) {
       content_.append(c->as_string());
-      pieces.emplace_back(c->as_string());
+      on_piece(std::string_view(c->as_string()));
     } else if (const auto* f = o->if_contains("f"); f && f->is_string()) {
       finish_reason_ = std::string(f->as_string());
       if (const auto* m = o->if_contains("m"); m && m->is_string()) model_ = std::string(m->as_string());
@@ -94,6 +121,17 @@ std::vector<std::string> AnswerBuilder::add(std::string_view events) {
   }
   std::string rest(text.substr(start));  // (text may point into partial_)
   partial_ = std::move(rest);
+}
+
+std::vector<std::string> AnswerBuilder::add(std::string_view events) {
+  std::vector<std::string> pieces;
+  fold(events, [&](std::string_view piece) { pieces.emplace_back(piece); });
+  return pieces;
+}
+
+std::size_t AnswerBuilder::absorb(std::string_view events) {
+  std::size_t pieces = 0;
+  fold(events, [&](std::string_view) { ++pieces; });
   return pieces;
 }
 
@@ -107,9 +145,8 @@ namespace {
 
 // The renderings are written as text rather than built as json::objects and serialised: they run
 // for every answer served (every cache hit), and the object route cost more than the rest of a
-// hit. Strings go through json::serialize, so escaping is exactly Boost.JSON's; the key order is
+// hit. Strings are escaped exactly as Boost.JSON does (append_string); the key order is
 // the one OpenAI uses (answer_test.cc checks the output against the object route).
-void append_string(std::string& out, std::string_view s) { out += json::serialize(s); }
 
 // {"id":...,"object":"<object>","created":...,"model":...
 void open_object(std::string& out, const ResponseIdentity& id, std::string_view object) {

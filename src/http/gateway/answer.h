@@ -27,6 +27,9 @@ class AnswerBuilder {
  public:
   // Returns the content pieces found in this text, in order (for live relaying).
   std::vector<std::string> add(std::string_view events);
+  // The same without building the pieces (a cache hit replays a whole answer: content() holds
+  // them all); returns how many content pieces the text had.
+  std::size_t absorb(std::string_view events);
 
   const std::string& content() const { return content_; }
   bool finished() const { return finish_reason_.has_value(); }
@@ -36,6 +39,9 @@ class AnswerBuilder {
   std::size_t bad_lines() const { return bad_lines_; }
 
  private:
+  template <class OnPiece>
+  void fold(std::string_view events, OnPiece&& on_piece);
+
   std::string partial_;
   std::string content_;
   std::optional<std::string> finish_reason_;

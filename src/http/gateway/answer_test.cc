@@ -244,3 +244,25 @@ TEST(CacheHeaders, RequestControls) {
 
 }  // namespace
 }  // namespace ragcache::gateway
+
+namespace ragcache::gateway {
+namespace {
+
+// The events are written as text on the hot path: byte for byte what serialising the objects gives.
+TEST(AnswerEvents, TextFormMatchesSerialisedObjects) {
+  const std::string texts[] = {"", "plain words.", "quote \" and \\ backslash", "tab\t newline\n ctrl \x01 del \x7f",
+                               "caf\xc3\xa9 \xe2\x82\xac </script>", "\xff invalid utf-8"};
+  for (const auto& t : texts) {
+    json::object c;
+    c["c"] = t;
+    EXPECT_EQ(content_event(t), json::serialize(c) + "\n") << t;
+    json::object f;
+    f["f"] = t;
+    f["m"] = "m-1";
+    f["u"] = json::parse(R"({"prompt_tokens":3,"total_tokens":7})");
+    EXPECT_EQ(finish_event(t, "m-1", f["u"]), json::serialize(f) + "\n") << t;
+  }
+}
+
+}  // namespace
+}  // namespace ragcache::gateway

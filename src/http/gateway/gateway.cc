@@ -17,6 +17,7 @@
 #include "domain/limits/limit_headers.h"
 #include "redis/errors.h"
 #include "http/gateway/errors.h"
+#include "http/gateway/flight_feeder.h"
 #include "http/gateway/responder.h"
 #include "http/gateway/semantic_step.h"
 #include "http/gateway/upstream_chat.h"
@@ -75,8 +76,8 @@ bool valid_session_id(std::string_view sid) {
 asio::awaitable<Result<void>> produce_answer(std::shared_ptr<http::UpstreamClient> upstream, json::object body,
                                              http::Headers headers, http::Counter* calls, cache::ChunkSink& sink) {
   calls->inc();
-  EventSink events = [&sink](std::string ev) -> asio::awaitable<Result<void>> { co_return co_await sink.push(std::move(ev)); };
-  auto r = co_await stream_chat_upstream(*upstream, std::move(body), events, std::move(headers));
+  // Reading the upstream and pushing into the flight overlap (flight_feeder.h).
+  auto r = co_await stream_chat_into_flight(*upstream, std::move(body), std::move(headers), sink);
   if (!r) co_return r.error();
   if (r->finish_reason == "length") {
     sink.set_completion(cache::Completion::truncated);
@@ -343,8 +344,10 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
                                   .params = &cr.params,
                                   .resolved_query = resolved_query});
   }
+  std::vector<float> semantic_embedding;  // the lookup's vector, reused by the insert after a miss
   if (!answered && semantic_plan.lookup) {
-    auto hit = co_await deps_.semantic->lookup(semantic_plan.partition, semantic_plan.question, semantic_threshold);
+    auto hit = co_await deps_.semantic->lookup(semantic_plan.partition, semantic_plan.question, semantic_threshold,
+                                               &semantic_embedding);
     if (hit && *hit) {
       result = CacheResult::semantic;
       co_await out.replay(result, cache_headers(result, (*hit)->similarity), (*hit)->answer);  // one write, as an exact hit
@@ -473,7 +476,8 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   if (semantic_plan.store && result == CacheResult::miss && out.answer().finish_reason() == "stop") {
     const auto& a = out.answer();
     std::string events = content_event(a.content()) + finish_event(a.finish_reason(), a.model(), a.usage());
-    auto inserted = co_await deps_.semantic->insert(semantic_plan.partition, semantic_plan.question, std::move(events));
+    auto inserted = co_await deps_.semantic->insert(semantic_plan.partition, semantic_plan.question, std::move(events),
+                                                    key->hash, std::move(semantic_embedding));
     if (!inserted) spdlog::debug("semantic insert skipped: {}", inserted.error().message());
   }
 

@@ -36,14 +36,18 @@ http::ApiError store_error(const Error& e) {
   return http::service_unavailable("Session store unavailable: " + e.message());
 }
 
-// The reply of every invalidation: how many entries went, or 503 when the cache is unreachable.
-asio::awaitable<void> send_invalidated(http::ResponseWriter& w, const Result<std::size_t>& removed) {
-  if (!removed) {
-    co_await w.send_error(http::service_unavailable("Cache unavailable: " + removed.error().message()));
+// The reply of every invalidation: how many exact entries went (and, with the semantic cache
+// on, how many semantic entries went with them), or 503 when the cache is unreachable.
+asio::awaitable<void> send_invalidated(http::ResponseWriter& w, const Result<std::size_t>& removed,
+                                       const std::optional<Result<std::size_t>>& semantic) {
+  const Result<std::size_t>* failed = !removed ? &removed : (semantic && !*semantic ? &*semantic : nullptr);
+  if (failed) {
+    co_await w.send_error(http::service_unavailable("Cache unavailable: " + failed->error().message()));
     co_return;
   }
   json::object o;
   o["invalidated"] = *removed;
+  if (semantic) o["semantic_invalidated"] = **semantic;
   co_await w.send_json(200, json::serialize(o));
 }
 
@@ -157,17 +161,27 @@ asio::awaitable<void> Gateway::invalidate(http::Request& req, http::ResponseWrit
     } else if (*r) {
       count = std::size_t{1};
     }
-    co_await send_invalidated(w, count);
+    // The semantic entries stored from that answer (they carry its hash), in every process.
+    std::optional<Result<std::size_t>> semantic;
+    if (deps_.semantic) semantic = co_await deps_.semantic->invalidate_exact(k);
+    co_await send_invalidated(w, count, semantic);
     co_return;
   }
   if (body->if_contains("namespace")) {
     auto r = co_await deps_.exact->invalidate_namespace(ns);
-    co_await send_invalidated(w, r);
+    // Every tenant's, as for the exact entries: no answer of the namespace may survive in either.
+    std::optional<Result<std::size_t>> semantic;
+    const std::optional<std::string> every_tenant;
+    if (deps_.semantic) semantic = co_await deps_.semantic->invalidate_namespace(ns, every_tenant);
+    co_await send_invalidated(w, r, semantic);
     co_return;
   }
   if (const auto* doc = body->if_contains("doc_id"); doc && doc->is_string() && deps_.docs) {
     auto r = co_await deps_.docs->links().invalidate_doc(std::string(doc->as_string()));
-    co_await send_invalidated(w, r);
+    // (No semantic part: answers built on documents are never stored there, semantic_step.h.
+    // Named: GCC 12 mishandles temporaries inside a co_await expression.)
+    const std::optional<Result<std::size_t>> no_semantic;
+    co_await send_invalidated(w, r, no_semantic);
     co_return;
   }
   co_await w.send_error(http::invalid_request("Give one of 'key', 'namespace' or 'doc_id'"));

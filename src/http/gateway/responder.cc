@@ -19,38 +19,29 @@ boost::asio::awaitable<Result<void>> AnswerResponder::start(CacheResult result, 
 }
 
 boost::asio::awaitable<Result<void>> AnswerResponder::events(std::string_view text) {
-  auto pieces = answer_.add(text);
-  if (!stream_) co_return Result<void>();
-  // A cache hit hands over the whole answer at once: one content chunk, not hundreds.
-  if (pieces.size() > 1) {
-    std::string joined;
-    for (auto& p : pieces) joined += p;
-    pieces.assign(1, std::move(joined));
-  }
-  for (auto& p : pieces) {
-    auto r = co_await writer_.write(render_content_chunk(identity_, p));
-    if (!r) co_return r;
-  }
-  co_return Result<void>();
+  const std::size_t before = answer_.content().size();
+  const std::size_t pieces = answer_.absorb(text);
+  if (!stream_ || pieces == 0) co_return Result<void>();
+  // The pieces of one call go out as one content chunk (a cache hit's whole answer, or a
+  // relayed batch), not one chunk each: they are what this call appended to the content.
+  const std::string chunk = render_content_chunk(identity_, std::string_view(answer_.content()).substr(before));
+  co_return co_await writer_.write(chunk);
 }
 
 boost::asio::awaitable<Result<void>> AnswerResponder::replay(CacheResult result, http::Headers headers,
                                                              std::string_view events) {
   if (!stream_) {
     co_await start(result, std::move(headers));
-    answer_.add(events);
+    answer_.absorb(events);
     co_return co_await finish();
   }
   // The same events start + events + finish would send (role, one content chunk, final chunks).
   result_ = result;
   started_ = true;
-  auto pieces = answer_.add(events);
+  const std::size_t before = answer_.content().size();
+  const std::size_t pieces = answer_.absorb(events);
   std::string body = render_role_chunk(identity_);
-  if (!pieces.empty()) {
-    std::string joined;
-    for (auto& p : pieces) joined += p;
-    body += render_content_chunk(identity_, joined);
-  }
+  if (pieces > 0) body += render_content_chunk(identity_, std::string_view(answer_.content()).substr(before));
   body += render_final_chunks(identity_, answer_, include_usage_);
   headers.emplace_back("Cache-Control", "no-cache");
   co_return co_await writer_.send_stream(200, "text/event-stream", std::move(body), std::move(headers));

@@ -1,7 +1,9 @@
 #include "http/gateway/upstream_chat.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstddef>
 
 #include "http/gateway/answer.h"
 #include "http/gateway/errors.h"
@@ -10,9 +12,25 @@
 namespace ragcache::gateway {
 namespace json = boost::json;
 
+namespace {
+
+// A JSON document parsed into a stack arena: its values live as long as the Scratch and cost no
+// heap allocation (a chunk of a streamed answer, dozens per answer, used to cost more in malloc
+// and free than in parsing). Larger documents spill into the heap, released with the Scratch.
+struct Scratch {
+  alignas(std::max_align_t) unsigned char arena[8192];
+  json::monotonic_resource resource{arena, sizeof arena};
+  json::value parse(std::string_view text, boost::system::error_code& ec) {
+    return json::parse(text, ec, json::storage_ptr(&resource));
+  }
+};
+
+}  // namespace
+
 Result<std::string> ChunkTranslator::translate(std::string_view chunk_json) {
   boost::system::error_code ec;
-  json::value v = json::parse(chunk_json, ec);
+  Scratch scratch;
+  json::value v = scratch.parse(chunk_json, ec);
   if (ec || !v.is_object()) return Error(Errc::upstream_protocol, "chunk is not a JSON object");
   const auto& o = v.as_object();
   if (const auto* err = o.if_contains("error")) return upstream_status_error(502, json::serialize(*err));
@@ -41,7 +59,8 @@ std::string ChunkTranslator::finish() const { return finish_event(finish_reason_
 
 Result<CompletionEvents> completion_to_events(std::string_view completion_json) {
   boost::system::error_code ec;
-  json::value v = json::parse(completion_json, ec);
+  Scratch scratch;
+  json::value v = scratch.parse(completion_json, ec);
   if (ec || !v.is_object()) return Error(Errc::upstream_protocol, "completion is not a JSON object");
   const auto& o = v.as_object();
   if (const auto* err = o.if_contains("error")) return upstream_status_error(502, json::serialize(*err));

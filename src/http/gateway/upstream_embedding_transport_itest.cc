@@ -6,9 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "embed/openai_embedder.h"
-#include "http/mock_llm.h"
-#include "http/standard_routes.h"
-#include "http/testing/test_server.h"
+#include "http/testing/mock_llm_server.h"
 #include "support/async_test.h"
 
 namespace ragcache::gateway {
@@ -17,17 +15,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-struct Mock {
-  explicit Mock(http::MockLlmOptions o = {}) : mock(o), server(routes()) {}
-  http::Router routes() {
-    http::Router r;
-    http::add_health_route(r);
-    mock.add_routes(r);
-    return r;
-  }
-  http::MockLlm mock;
-  http::testing::TestServer server;
-};
+using Mock = http::testing::MockLlmServer;
 
 struct Client {
   Client(const Mock& m, std::chrono::milliseconds timeout = 5s) {

@@ -1,6 +1,6 @@
 -- Single-flight entry: in one atomic step, check the cache, else join the running flight, else
 -- become its leader (take the lock, start a fresh flight stream).
--- KEYS[1] rag:exact:...{h}, KEYS[2] lock:rag:{h}, KEYS[3] lock:rag:{h}:fence, KEYS[4] rag:flight:{h}
+-- KEYS[1] rag:exact:...{h}, KEYS[2] lock:rag:{h}, KEYS[3] fencing counter of the slot (keys.h), KEYS[4] rag:flight:{h}
 -- ARGV[1] owner token, ARGV[2] lease ms, ARGV[3] counter ttl ms, ARGV[4] flight stream ttl ms,
 -- ARGV[5] '1' to skip the cache check (the entry there belongs to another request)
 -- Returns {'hit', entry} | {'held', holder value} | {'acquired', value, fence}
@@ -10,12 +10,11 @@ if ARGV[5] ~= '1' then
 end
 local holder = redis.call('GET', KEYS[2])
 if holder then return {'held', holder} end
-local fence = redis.call('INCR', KEYS[3])
-if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
+local fence = fence_text(reserve_fences(KEYS[3], 1, tonumber(ARGV[3])))  -- fence_counter.lua
 local value = ARGV[1] .. ':' .. fence
 redis.call('SET', KEYS[2], value, 'PX', ARGV[2])
 -- A new generation starts on an empty stream; its first entry names the fence it belongs to.
 redis.call('DEL', KEYS[4])
-redis.call('XADD', KEYS[4], '*', 't', 's', 'v', tostring(fence))
+redis.call('XADD', KEYS[4], '*', 't', 's', 'v', fence)
 redis.call('PEXPIRE', KEYS[4], ARGV[4])
 return {'acquired', value, fence}

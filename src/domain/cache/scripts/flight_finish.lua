@@ -5,7 +5,7 @@
 -- (the rest of the answer, or the error text), ARGV[4] entry bytes ('' = store nothing),
 -- ARGV[5] entry ttl ms, ARGV[6] stream linger ms
 -- Returns 1 when finished, 0 when refused (the lock lapsed: a newer leader may be running).
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if not held_by(redis.call('GET', KEYS[1]), ARGV[1]) then return 0 end  -- lock_holder.lua
 if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
 redis.call('XADD', KEYS[3], '*', 't', ARGV[2], 'v', ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[6])

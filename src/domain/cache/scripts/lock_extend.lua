@@ -4,7 +4,7 @@
 -- Returns 1 when extended, 0 when the lock is no longer ours; an error for a ttl <= 0.
 local ttl = tonumber(ARGV[2])
 if ttl == nil or ttl <= 0 then return redis.error_reply('ERR lock ttl must be positive') end
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if not held_by(redis.call('GET', KEYS[1]), ARGV[1]) then return 0 end  -- lock_holder.lua
 redis.call('PEXPIRE', KEYS[1], ttl)
 for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 return 1
