@@ -23,12 +23,13 @@ wait_healthy "$GPORT"
 wait_healthy "$G2PORT"
 
 # wrk: "Requests/sec" and the 99% latency line of --latency, in ms.
+# CONNS/THREADS: 50 and 2 unless set (the unloaded rows use one connection).
 wrk_run() {  # url script [header]
-  local out
+  local out conns="${CONNS:-50}" threads="${THREADS:-2}"
   if [ -n "${3:-}" ]; then
-    out=$(wrk -t2 -c50 -d"$DURATION" --latency -s "$2" -H "$3" "$1")
+    out=$(wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$2" -H "$3" "$1")
   else
-    out=$(wrk -t2 -c50 -d"$DURATION" --latency -s "$2" "$1")
+    out=$(wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$2" "$1")
   fi
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -47,19 +48,27 @@ read -r SHIT_RPS SHIT_P50 SHIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/
 read -r NOL1_RPS NOL1_P50 NOL1_P99 < <(wrk_run "http://127.0.0.1:$G2PORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
 read -r DSTREAM_RPS DSTREAM_P50 DSTREAM_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua")
 read -r PSTREAM_RPS PSTREAM_P50 PSTREAM_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua" "Cache-Control: no-store")
+# The same pass-through with one connection: the latency the gateway adds to a request when it is
+# not saturated (at 50 connections both sides run flat out and the p50s mostly measure queueing,
+# i.e. 50 / throughput).
+read -r DIRECT1_RPS DIRECT1_P50 DIRECT1_P99 < <(CONNS=1 THREADS=1 wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
+read -r PASS1_RPS PASS1_P50 PASS1_P99 < <(CONNS=1 THREADS=1 wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua" "Cache-Control: no-store")
 HITS=$(curl -s "http://127.0.0.1:$GPORT/metrics" | awk '/^ragcache_requests_total\{cache="HIT"\}/ {print $2}')
 python3 - "$HIT_RPS" "$HIT_P50" "$HIT_P99" "$RB_GET" "$DIRECT_RPS" "$DIRECT_P50" "$PASS_RPS" "$PASS_P50" "$PASS_P99" "$HITS" \
   "$SHIT_RPS" "$SHIT_P50" "$SHIT_P99" "$NOL1_RPS" "$NOL1_P50" "$NOL1_P99" "$DIRECT_P99" \
-  "$DSTREAM_RPS" "$DSTREAM_P50" "$PSTREAM_RPS" "$PSTREAM_P50" "$PSTREAM_P99" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+  "$DSTREAM_RPS" "$DSTREAM_P50" "$PSTREAM_RPS" "$PSTREAM_P50" "$PSTREAM_P99" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  "$DIRECT1_P50" "$PASS1_P50" "$DIRECT1_P99" "$PASS1_P99" <<'PY'
 import sys
 (hit_rps, hit_p50, hit_p99, rb, d_rps, d_p50, p_rps, p_p50, p_p99, hits, s_rps, s_p50, s_p99, n_rps, n_p50, n_p99,
- d_p99, ds_rps, ds_p50, ps_rps, ps_p50, ps_p99, cores, load) = sys.argv[1:]
+ d_p99, ds_rps, ds_p50, ps_rps, ps_p50, ps_p99, cores, load, d1_p50, p1_p50, d1_p99, p1_p99) = sys.argv[1:]
 f = float
 print("| measurement | value | baseline (same run) | ratio / difference |")
 print("|---|---|---|---|")
 print(f"| exact-hit req/s, 50 connections (wrk) | {f(hit_rps):,.0f} | redis-benchmark GET -c 50: {f(rb):,.0f} ops/s | {f(hit_rps)/f(rb):.2f} |")
 print(f"| exact-hit p50 / p99 | {f(hit_p50):.3f} / {f(hit_p99):.3f} ms | | |")
 print(f"| pass-through p50 (no-store) | {f(p_p50):.3f} ms | mock-llm direct p50: {f(d_p50):.3f} ms | +{f(p_p50)-f(d_p50):.3f} ms |")
+print(f"| pass-through p50, 1 connection (not saturated) | {f(p1_p50):.3f} ms | mock-llm direct p50, 1 connection: {f(d1_p50):.3f} ms | +{f(p1_p50)-f(d1_p50):.3f} ms |")
+print(f"| pass-through p99, 1 connection | {f(p1_p99):.3f} ms | mock-llm direct p99, 1 connection: {f(d1_p99):.3f} ms | +{f(p1_p99)-f(d1_p99):.3f} ms |")
 print(f"| pass-through req/s | {f(p_rps):,.0f} | mock-llm direct: {f(d_rps):,.0f} | {f(p_rps)/f(d_rps):.2f} |")
 print(f"| HIT responses counted by the gateway | {hits} | | |")
 print(f"| pass-through p99 (no-store) | {f(p_p99):.3f} ms | mock-llm direct p99: {f(d_p99):.3f} ms | +{f(p_p99)-f(d_p99):.3f} ms |")

@@ -35,7 +35,7 @@ struct Args {
   int appends = 200000;
   int turns_per_session = 10;
   int pool = 2;
-  int group_batch = 64;     // SessionOptions::group_commit_max_batch (0 = no group commit)
+  int group_batch = 0;      // SessionOptions::group_commit_max_batch (0 = no group commit, the default)
   int group_in_flight = 2;  // SessionOptions::group_commit_in_flight
   std::string mode = "all";  // turn | turn2 | append | all
 };

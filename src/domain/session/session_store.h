@@ -19,7 +19,8 @@
 // and one transaction (a chat turn: append the user message, then append the answer and get
 // the window the next request needs).
 //
-// Group commit (group_commit.h): on one server (not a Redis Cluster, where a script's keys must
+// Group commit (group_commit.h; opt-in, SessionOptions::group_commit_max_batch, see there why it
+// is off by default): on one server (not a Redis Cluster, where a script's keys must
 // share a slot), the appends of concurrent callers that arrive together go to Redis as ONE call
 // of the append script covering all their sessions (each still atomic on its own, a failing one
 // alone in failing), and concurrent reads as one transaction. Appends that name a user (their

@@ -390,7 +390,9 @@ TEST_P(SessionStoreTest, ConcurrentAppendsToManySessionsAreEachAtomicAndABadOneF
   // On one server these go as one grouped script call; on a cluster one by one. Either way each
   // session gets exactly its own messages, and the session whose key holds a string (WRONGTYPE)
   // fails without failing the others.
-  auto s = store();
+  SessionOptions grouped;
+  grouped.group_commit_max_batch = 64;  // off by default (options.h)
+  auto s = store(grouped);
   constexpr int kSessions = 40;
   redis_->command({"SET", log_key("g-bad"), "not a list"});
   redis_->command({"CONFIG", "RESETSTAT"});
