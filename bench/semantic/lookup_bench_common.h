@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <random>
@@ -156,6 +157,10 @@ inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<
       const auto approx = idx->search(v, index::SearchRequest{.k = 1}).value();
       // Ties (equal similarity) count as agreement: either id is a correct answer.
       if (!approx.empty() && (approx[0].id == exact[0].id || approx[0].similarity >= exact[0].similarity - 1e-6f)) ++agree;
+      else if (std::getenv("RAGCACHE_RECALL_DIAG"))
+        std::printf("    miss(%s): exact id %llu sim %.4f, index %.4f\n", near ? "near" : "fresh",
+                    static_cast<unsigned long long>(exact[0].id), exact[0].similarity,
+                    approx.empty() ? -1.0f : approx[0].similarity);
     }
     return static_cast<double>(agree) / static_cast<double>(args.recall_queries);
   };

@@ -185,6 +185,10 @@ TEST(GatewayE2E, BadInputGetsOpenAiErrorsAndStoresNothing) {
   EXPECT_EQ(testing::http_request("POST", url, R"({"model":"mock-gpt","messages":[{"role":"user","content":"x"}]})",
                                   {"X-Cache-Namespace: not valid!"}),
             400);
+  // The same mistake in a request that skips the cache (no-store) is refused the same way.
+  EXPECT_EQ(testing::http_request("POST", url, R"({"model":"mock-gpt","messages":[{"role":"user","content":"x"}]})",
+                                  {"X-Cache-Namespace: not valid!", "Cache-Control: no-store"}),
+            400);
   EXPECT_EQ(testing::http_request("POST", url, R"({"model":"mock-gpt","messages":[{"role":"user","content":"x"}]})",
                                   {"X-Session-Id: bad id with spaces"}),
             400);

@@ -136,7 +136,10 @@ class ConnectionSlots {
 // One connection to the upstream, plain or TLS. Its read buffer travels with it: bytes read
 // past one response belong to the next.
 struct Connection {
-  Connection() = default;
+  // Room for a whole typical response in one read: an empty flat_buffer reads 512 bytes at a
+  // time, so a chat completion's header and body took two or more recv calls each.
+  static constexpr std::size_t kReadBufferBytes = 16 * 1024;
+  Connection() { buffer.reserve(kReadBufferBytes); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection() {
@@ -146,6 +149,10 @@ struct Connection {
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<SslStream> tls;
   beast::flat_buffer buffer;
+  // Where UpstreamStream::next() has the body parsed into (kReadChunk bytes, not zero-filled:
+  // that cost more than the read). Kept with the pooled connection: a fresh 16 KiB block per
+  // request went through malloc's slow paths (consolidation) every time.
+  std::unique_ptr<char[]> chunk{new char[kReadChunk]};
   Clock::time_point idle_since;
   bool reused = false;
 
@@ -248,7 +255,7 @@ struct UpstreamClient::Shared {
 
 struct UpstreamStream::Impl {
   Impl(std::shared_ptr<UpstreamClient::Shared> s, std::unique_ptr<Connection> c, Clock::time_point deadline)
-      : shared(std::move(s)), conn(std::move(c)), total_deadline(deadline), buf(new char[kReadChunk]) {
+      : shared(std::move(s)), conn(std::move(c)), total_deadline(deadline), buf(conn->chunk.get()) {
     parser.header_limit(64 * 1024);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   }
@@ -264,7 +271,7 @@ struct UpstreamStream::Impl {
   std::unique_ptr<Connection> conn;
   bhttp::response_parser<bhttp::buffer_body> parser;
   Clock::time_point total_deadline;
-  std::unique_ptr<char[]> buf;  // kReadChunk bytes, not zero-filled (that cost more than the read)
+  char* buf;  // conn's chunk: valid while conn is held (copied out before finish() gives it back)
   int status = 0;
   Headers headers;
   bool keep_alive = false;
@@ -293,12 +300,25 @@ asio::awaitable<Result<std::optional<std::string>>> UpstreamStream::next() {
       co_return Error(HttpErrc::total_timeout, im.shared->url.authority());
     }
     auto& body = im.parser.get().body();
-    body.data = im.buf.get();
+    body.data = im.buf;
     body.size = kReadChunk;
-    im.conn->tcp().expires_at(std::min(now + im.shared->opts.idle_read_timeout, im.total_deadline));
-    auto [ec, n] = co_await on_stream(*im.conn, [&](auto& s) {
-      return bhttp::async_read_some(s, im.conn->buffer, im.parser, kTuple);
-    });
+    boost::system::error_code ec;
+    bool parsed = false;
+    if (im.conn->buffer.size() > 0) {
+      // Bytes read with the header (usually the whole body of a small response): parsed here,
+      // without another asynchronous operation. Nothing parsed (e.g. half a chunk header): read.
+      const std::size_t used = im.parser.put(im.conn->buffer.data(), ec);
+      im.conn->buffer.consume(used);
+      if (ec == bhttp::error::need_more) ec = {};
+      parsed = used > 0 || im.parser.is_done() || ec;
+    }
+    if (!parsed) {
+      im.conn->tcp().expires_at(std::min(now + im.shared->opts.idle_read_timeout, im.total_deadline));
+      auto [rec, n] = co_await on_stream(*im.conn, [&](auto& s) {
+        return bhttp::async_read_some(s, im.conn->buffer, im.parser, kTuple);
+      });
+      ec = rec;
+    }
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) {
       im.conn.reset();
@@ -306,12 +326,12 @@ asio::awaitable<Result<std::optional<std::string>>> UpstreamStream::next() {
     }
     std::size_t got = kReadChunk - body.size;
     if (im.parser.is_done()) {
-      std::string last(im.buf.get(), got);
+      std::string last(im.buf, got);
       im.finish();
       if (got) co_return std::optional<std::string>(std::move(last));
       co_return std::optional<std::string>();
     }
-    if (got) co_return std::optional<std::string>(std::string(im.buf.get(), got));
+    if (got) co_return std::optional<std::string>(std::string(im.buf, got));
   }
 }
 

@@ -117,6 +117,12 @@ void VectorIndex::release_slot_locked(std::uint32_t slot) {
     lru_unlink_locked(slot);
   }
   slot_of_.erase(s.id);
+  for (auto [it, end] = slots_of_fingerprint_.equal_range(s.fingerprint); it != end; ++it) {
+    if (it->second == slot) {
+      slots_of_fingerprint_.erase(it);
+      break;
+    }
+  }
   s.live = false;
   s.expires_ns = 0;
   ++s.generation;
@@ -173,6 +179,7 @@ Result<std::vector<EntryId>> VectorIndex::upsert(EntryId id, std::span<const flo
   s.expires_ns = expires_ns;
   s.live = true;
   slot_of_[id] = *slot;
+  index_fingerprint_locked(*slot, fingerprint(*unit));
   {
     std::lock_guard lru(lru_mutex_);
     lru_push_front_locked(*slot);
@@ -211,7 +218,7 @@ Result<std::vector<Match>> VectorIndex::search(std::span<const float> query,
   } catch (const std::exception& e) {
     return Error(Errc::internal, std::string("vector index search failed: ") + e.what());
   }
-  out.reserve(found.size());
+  out.reserve(found.size() + 1);
   while (!found.empty()) {  // farthest first
     const auto [distance, label] = found.top();
     found.pop();
@@ -221,8 +228,39 @@ Result<std::vector<Match>> VectorIndex::search(std::span<const float> query,
     out.push_back({s.id, similarity});
   }
   std::reverse(out.begin(), out.end());
+  if (auto copy = identical_locked(*unit, now_ns); copy && copy->similarity >= request.min_similarity) {
+    const bool listed = std::any_of(out.begin(), out.end(), [&](const Match& m) { return m.id == copy->id; });
+    if (!listed) {
+      out.insert(std::upper_bound(out.begin(), out.end(), *copy,
+                                  [](const Match& a, const Match& b) { return a.similarity > b.similarity; }),
+                 *copy);
+    }
+  }
   if (out.size() > request.k) out.resize(request.k);
   return out;
+}
+
+std::span<const float> VectorIndex::stored_vector_locked(std::uint32_t slot) const {
+  auto it = graph_->label_lookup_.find(slot);
+  if (it == graph_->label_lookup_.end()) return {};
+  return {reinterpret_cast<const float*>(graph_->getDataByInternalId(it->second)), options_.dimension};
+}
+
+void VectorIndex::index_fingerprint_locked(std::uint32_t slot, std::uint64_t fingerprint) {
+  slots_[slot].fingerprint = fingerprint;
+  slots_of_fingerprint_.emplace(fingerprint, slot);
+}
+
+std::optional<Match> VectorIndex::identical_locked(std::span<const float> unit, std::int64_t now_ns) const {
+  for (auto [it, end] = slots_of_fingerprint_.equal_range(fingerprint(unit)); it != end; ++it) {
+    const Slot& s = slots_[it->second];
+    if (!s.live || expired(s.expires_ns, now_ns)) continue;
+    const auto stored = stored_vector_locked(it->second);
+    if (stored.empty()) continue;
+    // The similarity is computed, not assumed: a fingerprint collision then ranks as what it is.
+    return Match{s.id, dot(unit, stored)};
+  }
+  return std::nullopt;
 }
 
 void VectorIndex::touch(EntryId id) {
@@ -282,7 +320,7 @@ std::size_t VectorIndex::memory_bytes() const {
   bytes += slots_.size() * graph_->size_links_per_element_ / std::max<std::size_t>(options_.m - 1, 1);
   // hnswlib's label map and ours: roughly a node plus a bucket per entry.
   const std::size_t map_entry = sizeof(void*) * 2 + sizeof(EntryId) + sizeof(std::size_t) + sizeof(void*);
-  bytes += 2 * slots_.size() * map_entry;
+  bytes += 3 * slots_.size() * map_entry;  // with the fingerprint map
   bytes += slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(std::uint32_t) +
            expiry_heap_.capacity() * sizeof(ExpiryRecord);
   return bytes;

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "index/vector_index.h"
+#include "index/vector_math.h"
 
 namespace ragcache::index {
 namespace {
@@ -81,6 +82,10 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const VectorIndexOptions&
     s.live = live != 0;
     if (s.live) {
       if (!index.slot_of_.emplace(s.id, i).second) return corrupt(path, "duplicate id");
+      // Fingerprints are not in the snapshot: they are recomputed from the stored unit vectors.
+      const auto stored = index.stored_vector_locked(i);
+      if (stored.empty()) return corrupt(path, "a live slot has no point in the graph");
+      index.index_fingerprint_locked(i, fingerprint(stored));
       if (s.expires_ns != 0) index.expiry_heap_.push_back({s.expires_ns, i, s.generation});
     } else {
       index.free_slots_.push_back(i);
@@ -100,7 +105,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::load(const VectorIndexOptions&
     listed[*it] = true;
     index.lru_push_front_locked(*it);
   }
-  return std::move(created);
+  return created;
 }
 
 }  // namespace ragcache::index

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "base/random.h"
+#include "index/index_test_support.h"
 #include "index/vector_index.h"
 
 namespace ragcache::index {
@@ -81,6 +82,33 @@ TEST_F(VectorIndexSnapshotTest, LoadedIndexAnswersLikeTheOriginal) {
   // The expiry records came along: an hour later the expiring ids are dropped.
   EXPECT_EQ(copy.remove_expired(later + std::chrono::seconds(1)).size(), original->remove_expired(later + std::chrono::seconds(1)).size());
   EXPECT_FALSE(copy.contains(5));
+}
+
+// Exact copies of stored vectors are found in a loaded index too, where its graph alone misses
+// them (narrowest beams, high-dimensional random data): the fingerprints are rebuilt on load.
+TEST_F(VectorIndexSnapshotTest, LoadedIndexFindsExactCopies) {
+  constexpr std::size_t kDim = 64, kCount = 2000;
+  const VectorIndexOptions o = testing::narrow_graph(kDim, kCount);
+  std::mt19937 rng(11);
+  auto original = VectorIndex::create(o).value();
+  std::vector<std::vector<float>> vectors;
+  for (EntryId id = 0; id < kCount; ++id) {
+    vectors.push_back(random_vector(rng, kDim));
+    ASSERT_TRUE(original->upsert(id, vectors.back()));
+  }
+  ASSERT_TRUE(original->remove(3));
+  ASSERT_TRUE(original->save(path_));
+  auto loaded = VectorIndex::load(o, path_);
+  ASSERT_TRUE(loaded) << loaded.error().message();
+  for (EntryId id = 0; id < kCount; ++id) {
+    const auto m = (*loaded)->search(vectors[id], SearchRequest{.k = 1, .min_similarity = 0.999f}).value();
+    if (id == 3) {
+      EXPECT_TRUE(m.empty());
+      continue;
+    }
+    ASSERT_EQ(m.size(), 1u) << id;
+    EXPECT_EQ(m[0].id, id);
+  }
 }
 
 TEST_F(VectorIndexSnapshotTest, BadSnapshotsAreErrors) {

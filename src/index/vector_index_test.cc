@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "index/exact_search.h"
+#include "index/index_test_support.h"
 
 namespace ragcache::index {
 namespace {
@@ -220,6 +221,62 @@ TEST(VectorIndex, RecallAgainstBruteForce) {
     if (approx[0].id == exact[0].id) ++hits;
   }
   EXPECT_GE(static_cast<double>(hits) / kQueries, 0.97);
+}
+
+TEST(VectorMath, FingerprintIsEqualForEqualVectorsOnly) {
+  std::mt19937 rng(8);
+  const Vector v = random_unit(rng, 32);
+  Vector same = v;
+  EXPECT_EQ(fingerprint(v), fingerprint(same));
+  std::set<std::uint64_t> seen{fingerprint(v)};
+  for (std::size_t i = 0; i < v.size(); ++i) {  // one ulp in any component changes it
+    Vector moved = v;
+    moved[i] = std::nextafter(moved[i], 2.0f);
+    EXPECT_TRUE(seen.insert(fingerprint(moved)).second) << i;
+  }
+}
+
+// With a graph that misses many stored vectors (testing::narrow_graph), an exact copy of a stored vector is found all the same (its
+// fingerprint), with the entry's current id, and never once the entry is gone or expired.
+TEST(VectorIndex, ExactCopiesAreFoundWhereTheGraphMissesThem) {
+  constexpr std::size_t kDim = 64, kCount = 3000;
+  std::mt19937 rng(9);
+  auto index = VectorIndex::create(testing::narrow_graph(kDim, kCount)).value();
+  std::vector<Vector> vs;
+  for (EntryId id = 0; id < kCount; ++id) {
+    vs.push_back(random_unit(rng, kDim));
+    ASSERT_TRUE(index->upsert(id, vs.back()));
+  }
+  std::size_t near_misses = 0;  // a slightly moved query: the graph alone must find it
+  for (EntryId id = 0; id < kCount; ++id) {
+    auto m = top(*index, vs[id]);
+    ASSERT_EQ(m.size(), 1u) << id;
+    EXPECT_EQ(m[0].id, id);
+    EXPECT_NEAR(m[0].similarity, 1.0f, 1e-4f);
+    Vector moved = vs[id];
+    moved[0] += 1e-3f;
+    if (top(*index, moved)[0].id != id) ++near_misses;
+  }
+  // The graph really is poor here, so the exact copies above were not found by luck.
+  EXPECT_GT(near_misses, kCount / 10);
+
+  // Removed, replaced (the old vector no longer names the id) and expired entries are not found
+  // through their fingerprint.
+  ASSERT_TRUE(index->remove(10));
+  EXPECT_NE(top(*index, vs[10])[0].id, 10u);
+  ASSERT_TRUE(index->upsert(11, random_unit(rng, kDim)));
+  for (const auto& m : index->search(vs[11], SearchRequest{.k = 3}).value()) EXPECT_LT(m.similarity, 0.999f) << m.id;
+  const auto now = Clock::now();
+  ASSERT_TRUE(index->upsert(12, vs[12], now + 1s));
+  EXPECT_EQ(top(*index, vs[12], 1, now)[0].id, 12u);
+  for (const auto& m : top(*index, vs[12], 3, now + 2s)) EXPECT_NE(m.id, 12u);
+
+  // Two ids with one vector: either is a correct answer, and after one goes the other remains.
+  ASSERT_TRUE(index->upsert(kCount + 1, vs[20]));
+  ASSERT_TRUE(index->remove(kCount + 1));
+  const auto m = index->search(vs[20], SearchRequest{.k = 1, .min_similarity = 0.999f}).value();
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].id, 20u);
 }
 
 // Readers, writers and hits from several threads at once: no crash, and every match names an

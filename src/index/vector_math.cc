@@ -1,6 +1,7 @@
 #include "index/vector_math.h"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 namespace ragcache::index {
@@ -28,6 +29,22 @@ Result<Vector> normalised_copy(std::span<const float> v, std::size_t expected_di
   Vector out(v.begin(), v.end());
   for (float& x : out) x *= inv;
   return out;
+}
+
+std::uint64_t fingerprint(std::span<const float> v) {
+  // FNV-1a over each component's bits, 32 at a time, then a final avalanche (splitmix64's) so
+  // that the low bits, which unordered_map buckets use, depend on every component.
+  std::uint64_t h = 14695981039346656037ull;
+  for (float x : v) {
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &x, sizeof bits);
+    h = (h ^ bits) * 1099511628211ull;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
 }
 
 }  // namespace ragcache::index

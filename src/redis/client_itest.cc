@@ -127,6 +127,26 @@ TEST_F(ClientTest, TenThousandConcurrentCommandsOnOneConnectionMatchTheirCallers
   EXPECT_EQ(matched, kN);
 }
 
+// A command bigger than the socket's send buffer is handed over in part at once and finished by
+// the writer, while other callers' commands queue behind it: every byte must go out once, in
+// order, and every reply must reach its own caller.
+TEST_F(ClientTest, CommandsLargerThanTheSendBufferInterleaveWithSmallOnes) {
+  auto client = make_client({.pool_size = 1});
+  constexpr int kLarge = 6, kSmall = 200;
+  int matched = 0, done = 0;
+  for (int i = 0; i < kLarge + kSmall; ++i) {
+    asio::co_spawn(io_, [&, i]() -> asio::awaitable<void> {
+      auto value = std::string(i < kLarge ? (std::size_t{3} << 20) + i : std::size_t(i), static_cast<char>('a' + i % 26));
+      auto set = co_await client->exec(Command("SET", key("mix" + std::to_string(i)), value), 20s);
+      auto got = co_await client->exec(Command("GET", key("mix" + std::to_string(i))), 20s);
+      if (set && got && got->str == value) ++matched;
+      ++done;
+    }, asio::detached);
+  }
+  ASSERT_TRUE(testing::run_until(io_, [&] { return done == kLarge + kSmall; }, 60s));
+  EXPECT_EQ(matched, kLarge + kSmall);
+}
+
 TEST_F(ClientTest, PipelineRepliesInOrder) {
   auto client = make_client();
   testing::run_async(io_, [&]() -> asio::awaitable<void> {

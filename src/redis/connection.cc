@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +27,7 @@ namespace {
 
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxBatch = 512;  // commands per write
+constexpr std::size_t kWriteNowBytes = 1024;  // a command this large is written without waiting for the writer
 
 // One command (or pipeline) from queueing to its reply, with the caller's completion handler
 // type-erased in the same allocation (RequestOf). (Boost 1.81's any_completion_handler recurses
@@ -67,7 +69,10 @@ struct Connection::Impl {
   asio::steady_timer writer_wakeup;
   asio::steady_timer watchdog;
   bool closing = false;
-  bool stuck = false;  // set by the watchdog when the oldest in-flight command expired
+  bool stuck = false;    // set by the watchdog when the oldest in-flight command expired
+  bool writing = false;  // the writer is inside an asynchronous write
+  std::string unsent;    // the tail of a command write_queued_now() sent in part (already in flight)
+  std::vector<asio::const_buffer> scratch;  // write_queued_now()'s buffers, kept to save allocations
 
   Impl(asio::any_io_executor ex, Endpoint ep, ConnectionOptions opts)
       : strand(asio::make_strand(ex)),
@@ -107,8 +112,34 @@ struct Connection::Impl {
       complete(self, std::move(req), Error(Errc::closed));
       return;
     }
+    const bool large = req->payload.size() >= kWriteNowBytes;
     queued.push_back(std::move(req));
-    writer_wakeup.cancel();
+    if (large && !writing && unsent.empty() && self.ready()) write_queued_now();
+    if (!queued.empty() || !unsent.empty()) writer_wakeup.cancel();
+  }
+
+  // Hands what is queued to the socket right here, when it takes it without waiting (nearly
+  // always), for a large command (a group commit of many callers, say). Waking the writer instead
+  // is a round through the io_context's queue, behind whatever else is queued there, e.g. the
+  // next group of callers resumed by the same reply; written now, this group's command reaches
+  // Redis while the client still prepares the next one, so the two overlap instead of taking
+  // turns. Small commands still wait for the writer, which sends all that were queued in the
+  // meantime in one write: for them one send per command would cost more than it saves. Only
+  // while no asynchronous write is under way (bytes must not interleave); what the socket did not
+  // take stays for the writer.
+  void write_queued_now() {
+    scratch.clear();
+    for (std::size_t i = 0; i < queued.size() && i < kMaxBatch; ++i) {
+      scratch.push_back(asio::buffer(queued[i]->payload));
+    }
+    std::size_t written = transport.write_now(scratch);
+    while (written > 0) {
+      auto& front = queued.front();
+      if (written < front->payload.size()) unsent.assign(front->payload, written);
+      written -= std::min(written, front->payload.size());
+      in_flight.push_back(std::move(front));
+      queued.pop_front();
+    }
   }
 
   // ---- the loops ----
@@ -147,19 +178,24 @@ struct Connection::Impl {
   asio::awaitable<void> writer_loop(std::shared_ptr<Connection> self) {
     std::vector<asio::const_buffer> buffers;
     for (;;) {
-      while (queued.empty()) {
+      while (queued.empty() && unsent.empty()) {
         writer_wakeup.expires_at(Clock::time_point::max());
         co_await writer_wakeup.async_wait(kUse);
         if (closing) co_return;
       }
       buffers.clear();
+      if (!unsent.empty()) buffers.push_back(asio::buffer(unsent));  // its command is in flight already
       // Everything queued goes out in one write: this is where concurrent callers get pipelined.
       while (!queued.empty() && buffers.size() < kMaxBatch) {
         buffers.push_back(asio::buffer(queued.front()->payload));
         in_flight.push_back(std::move(queued.front()));
         queued.pop_front();
       }
-      if (auto ec = co_await transport.write_all(buffers)) co_return;
+      writing = true;
+      auto ec = co_await transport.write_all(buffers);
+      writing = false;
+      unsent.clear();
+      if (ec) co_return;
     }
   }
 
@@ -195,9 +231,12 @@ struct Connection::Impl {
       if (connected) {
         failures = 0;
         stuck = false;
+        writing = false;
+        unsent.clear();
         self->state_.store(State::ready);
         co_await (reader_loop(self) || writer_loop(self));
         close_stream();
+        unsent.clear();  // its command fails with the others in flight
         if (closing) break;
         self->state_.store(State::down);
         fail_in_flight(*self, stuck ? Error(Errc::timeout, endpoint.describe() + ": no reply within the command timeout")
@@ -277,7 +316,8 @@ asio::awaitable<Replies> Connection::send(std::string payload, std::size_t repli
     req->expected = replies;
     req->replies.reserve(replies);
     req->deadline = Clock::now() + timeout.value_or(self->impl_->options.command_timeout);
-    asio::post(self->impl_->strand, [self, req = std::move(req)]() mutable {
+    // dispatch: on an idle strand the command is queued (and usually written) right here.
+    asio::dispatch(self->impl_->strand, [self, req = std::move(req)]() mutable {
       self->impl_->enqueue(*self, std::move(req));
     });
   };

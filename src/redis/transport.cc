@@ -93,6 +93,25 @@ asio::awaitable<boost::system::error_code> Transport::write_all(std::string_view
   co_return co_await impl_->write(asio::buffer(bytes));
 }
 
+namespace {
+template <class Socket>
+std::size_t write_without_waiting(Socket& socket, const std::vector<asio::const_buffer>& buffers) {
+  boost::system::error_code ec;
+  // Non-blocking changes only synchronous calls like this one; asynchronous ones work the same.
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);
+  if (ec || !socket.non_blocking()) return 0;
+  std::size_t n = socket.write_some(buffers, ec);
+  return ec ? 0 : n;  // would_block included: the caller's asynchronous write takes over
+}
+}  // namespace
+
+std::size_t Transport::write_now(const std::vector<asio::const_buffer>& buffers) {
+  auto& stream = impl_->stream;
+  if (auto* s = std::get_if<TcpSocket>(&stream)) return s->is_open() ? write_without_waiting(*s, buffers) : 0;
+  if (auto* s = std::get_if<UnixSocket>(&stream)) return s->is_open() ? write_without_waiting(*s, buffers) : 0;
+  return 0;
+}
+
 void Transport::close() {
   boost::system::error_code ec;
   auto& stream = impl_->stream;

@@ -35,6 +35,10 @@ class Transport {
   boost::asio::awaitable<std::tuple<boost::system::error_code, std::string_view>> read_some();
   boost::asio::awaitable<boost::system::error_code> write_all(const std::vector<boost::asio::const_buffer>& buffers);
   boost::asio::awaitable<boost::system::error_code> write_all(std::string_view bytes);
+  // Hands the bytes to the socket at once if it takes them without waiting: how many it took
+  // (0..all). 0 also for TLS (its writes go through write_all only), when not connected, and on
+  // an error, which the next read or write reports. Never blocks; must not overlap a write_all.
+  std::size_t write_now(const std::vector<boost::asio::const_buffer>& buffers);
 
   // Closes the socket: pending reads and writes complete with an error. Safe to call twice.
   void close();

@@ -46,6 +46,11 @@ struct CacheKey {
 // Messages as the cache compares them: role lower-cased, CRLF -> LF in content.
 ChatMessage normalise_message(const ChatMessage& m);
 
+// What makes a request unfit for a key (invalid namespace, empty model, a parameter named twice),
+// checked without encoding anything: a request that skips the key (no-store) gets the same 400.
+Result<void> validate_key_inputs(std::string_view ns, std::string_view model,
+                                 const std::vector<std::pair<std::string, std::string>>& params);
+
 // The length-prefixed canonical encoding (messages normalised here).
 Result<std::string> canonical_bytes(const CanonicalRequest& request);
 

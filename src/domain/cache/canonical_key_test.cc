@@ -84,6 +84,28 @@ TEST(CanonicalKey, NormalisesRoleCaseAndLineEndings) {
   EXPECT_NE(hash_of(c), hash_of(b));
 }
 
+// The encoding writes normalised messages straight from the originals: the message's fields
+// must be those of normalise_message's copy (<tag><u64 big-endian length><bytes>), for every
+// placement of CR and LF.
+std::string field(char tag, std::string_view bytes) {
+  std::string out(1, tag);
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((bytes.size() >> shift) & 0xff));
+  return out.append(bytes);
+}
+
+TEST(CanonicalKey, EncodesMessagesAsTheirNormalisedForm) {
+  for (std::string content : {"", "\r", "\n", "\r\n", "\r\r\n", "a\r", "\r\na\r\nb\r", "x\n\r", "plain"}) {
+    SCOPED_TRACE(content);
+    auto raw = base_request();
+    raw.messages[1] = {"UsEr", content, "Name"};
+    const ChatMessage n = normalise_message(raw.messages[1]);
+    EXPECT_EQ(n.role, "user");
+    const std::string expected = field('r', n.role) + field('c', n.content) + field('n', n.name);
+    EXPECT_NE(canonical_bytes(raw).value().find(expected), std::string::npos);
+  }
+  EXPECT_EQ(normalise_message({"u", "a\r\r\nb", ""}).content, "a\r\nb");
+}
+
 TEST(CanonicalKey, RejectsBadInput) {
   auto r = base_request();
   r.model.clear();
@@ -96,6 +118,23 @@ TEST(CanonicalKey, RejectsBadInput) {
   EXPECT_EQ(make_cache_key(r).error().code, Errc::invalid_key);
   r.ns = "a*";
   EXPECT_FALSE(make_cache_key(r).has_value());
+}
+
+// validate_key_inputs refuses exactly what make_cache_key refuses, without encoding anything.
+TEST(CanonicalKey, ValidateKeyInputsAgreesWithMakeCacheKey) {
+  auto r = base_request();
+  EXPECT_TRUE(validate_key_inputs(r.ns, r.model, r.params));
+  std::vector<CanonicalRequest> bad(4, base_request());
+  bad[0].model.clear();
+  bad[1].params.push_back({"temperature", "1"});
+  bad[2].ns = "bad{ns}";
+  bad[3].ns = "a*";
+  for (const auto& b : bad) {
+    EXPECT_FALSE(make_cache_key(b));
+    auto ok = validate_key_inputs(b.ns, b.model, b.params);
+    ASSERT_FALSE(ok);
+    EXPECT_EQ(ok.error().message(), make_cache_key(b).error().message());
+  }
 }
 
 TEST(CanonicalKey, BinaryContentIsSafe) {

@@ -47,18 +47,35 @@ FenceCounters fence_counters_for(std::string_view redis_url) {
   return redis::is_cluster_url(redis_url) ? FenceCounters::one_per_slot : FenceCounters::one_per_server;
 }
 
-LockKeys KeySchema::lock(std::string_view name) const {
-  std::string base = prefix_ + "lock:";
-  if (has_hash_tag(name)) {
-    base.append(name);
+// Built with one allocation per key: this runs for every lock attempt and release.
+std::string KeySchema::lock_key(std::string_view name) const {
+  const bool tagged = has_hash_tag(name);
+  std::string key;
+  key.reserve(prefix_.size() + 5 + name.size() + (tagged ? 0 : 2) + 4);  // room for signal_of's ":sig"
+  key.append(prefix_).append("lock:");
+  if (tagged) {
+    key.append(name);
   } else {
-    base.append("{").append(name).append("}");
+    key.append("{").append(name).append("}");
   }
-  std::string fence = prefix_ + "lock:fence";
+  return key;
+}
+
+std::string KeySchema::signal_of(std::string_view lock_key) {
+  std::string signal;
+  signal.reserve(lock_key.size() + 4);
+  return signal.append(lock_key).append(":sig");
+}
+
+LockKeys KeySchema::lock(std::string_view name) const {
+  LockKeys keys;
+  keys.lock = lock_key(name);
+  keys.fence = prefix_ + "lock:fence";
   if (counters_ == FenceCounters::one_per_slot) {
-    fence.append(":{").append(slot_hash_tag(redis::key_slot(base))).append("}");
+    keys.fence.append(":{").append(slot_hash_tag(redis::key_slot(keys.lock))).append("}");
   }
-  return LockKeys{base, std::move(fence), base + ":sig"};
+  keys.signal = signal_of(keys.lock);
+  return keys;
 }
 
 std::string KeySchema::exact_pattern(std::string_view ns) const {

@@ -59,6 +59,10 @@ class KeySchema {
   // Name of the single-flight lock of one answer: "rag:{h}" (so the key is lock:rag:{h}).
   static std::string flight_lock_name(std::string_view hash);
   LockKeys lock(std::string_view name) const;
+  // Parts of lock(), for callers that need fewer keys (a release): the lock's key, and the
+  // release-signal stream that goes with a lock key.
+  std::string lock_key(std::string_view name) const;
+  static std::string signal_of(std::string_view lock_key);
   // SCAN MATCH pattern of every exact entry of a namespace.
   std::string exact_pattern(std::string_view ns) const;
   // Stream that tells every replica's L1 which entries were deleted.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "redis/cluster_slot.h"
 
@@ -48,6 +50,24 @@ TEST(KeySchemaTest, LockKeysShareTheLocksSlotAndCountersArePerSlot) {
   EXPECT_LE(counters.size(), redis::kClusterSlotCount);
   EXPECT_GT(counters.size(), 10000u);
   EXPECT_EQ(keys.lock("a").fence, keys.lock("{a}:other").fence);  // same tag, same slot, same counter
+}
+
+// A release builds only the lock and signal keys (lock_key, signal_of): they must be exactly the
+// keys the acquire used, with or without a hash tag in the name.
+TEST(KeySchemaTest, LockKeyAndSignalOfMatchTheFullLockKeys) {
+  for (const char* prefix : {"", "t1:"}) {
+    KeySchema keys(prefix);
+    const std::vector<std::string> names{"a", "doc:42", "rag:{abc}", "{}x", "x{y}z", std::string(512, 'n')};
+    for (const auto& name : names) {
+      const auto full = keys.lock(name);
+      EXPECT_EQ(keys.lock_key(name), full.lock) << name;
+      EXPECT_EQ(KeySchema::signal_of(keys.lock_key(name)), full.signal) << name;
+      EXPECT_TRUE(full.lock.starts_with(std::string(prefix) + "lock:")) << full.lock;
+      EXPECT_EQ(full.signal, full.lock + ":sig");
+    }
+    EXPECT_EQ(keys.lock_key("a"), std::string(prefix) + "lock:{a}");
+    EXPECT_EQ(keys.lock_key("rag:{abc}"), std::string(prefix) + "lock:rag:{abc}");
+  }
 }
 
 TEST(KeySchemaTest, OneServerHasOneFencingCounterAndAClusterOnePerSlot) {

@@ -16,10 +16,12 @@ LockManager::LockManager(redis::Client& client, LockOptions options)
     : client_(client),
       options_(std::move(options)),
       keys_(options_.key_prefix, fence_counters_for(client.options().url)),
-      acquire_batcher_(client, scripts::lock_acquire(), {.keys_per_item = 3, .args_per_item = 2},
+      acquire_batcher_(client, scripts::lock_acquire(),
+                       {.keys_per_item = 3, .args_per_item = 2, .max_items = options_.group_commit_max},
                        scripts::list(std::to_string(options_.fence_counter_ttl.count()),
                                      std::to_string(options_.signal_ttl.count()))),
-      release_batcher_(client, scripts::lock_release(), {.keys_per_item = 2, .args_per_item = 1},
+      release_batcher_(client, scripts::lock_release(),
+                       {.keys_per_item = 2, .args_per_item = 1, .max_items = options_.group_commit_max},
                        scripts::list(std::to_string(options_.signal_ttl.count()))),
       pool_(std::make_shared<BlockingPool>(client)),
       hub_(std::make_unique<SignalHub>(pool_, options_.recheck_interval)) {}
@@ -93,8 +95,9 @@ asio::awaitable<Result<LockGrant>> LockManager::acquire(std::string_view name, m
 }
 
 asio::awaitable<Result<void>> LockManager::release(const LockGrant& grant) {
-  auto keys = keys_.lock(grant.name);
-  auto script_keys = scripts::list(std::move(keys.lock), std::move(keys.signal));
+  auto lock_key = keys_.lock_key(grant.name);
+  auto signal_key = KeySchema::signal_of(lock_key);
+  auto script_keys = scripts::list(std::move(lock_key), std::move(signal_key));
   auto args = scripts::list(grant.value.encode());
   auto reply = co_await release_batcher_.call(std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();

@@ -10,6 +10,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "domain/cache/cache_itest_support.h"
 #include "domain/cache/errors.h"
@@ -209,12 +213,13 @@ TEST_P(LockTest, StoppedLeaseStopsRenewing) {
 }
 
 TEST_P(LockTest, ConcurrentAttemptsOnOneNameGrantItOnce) {
-  // Started in one turn, the attempts travel in one script call: still only one may win.
+  // Started in one turn, the attempts travel in a few script calls (group_commit_max each), the
+  // full ones written at once and so in flight together: still only one may win.
   auto client = make_client();
   LockManager locks(*client, options());
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    const int n = 20;
+    const int n = 2 * static_cast<int>(locks.options().group_commit_max) + 10;
     int done = 0, granted = 0, refused = 0, errors = 0;
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
@@ -234,6 +239,49 @@ TEST_P(LockTest, ConcurrentAttemptsOnOneNameGrantItOnce) {
     EXPECT_EQ(refused, n - 1);
     EXPECT_EQ(errors, 0);
   }());
+}
+
+TEST_P(LockTest, ManyCallersOverSeveralBatchesInFlightEachGetTheirOwnLocks) {
+  // More callers than one group commit takes, each acquiring and releasing its own names in a
+  // loop (the lock benchmark's pattern): several batches of acquires and releases are in flight
+  // at once. Every pair must succeed, each name's fencing numbers increase, and on one server
+  // (one counter) no number is handed out twice.
+  auto client = make_client();
+  LockManager locks(*client, options());
+  const int callers = 3 * static_cast<int>(locks.options().group_commit_max) + 7, rounds = 21, names = 3;
+  std::map<std::string, std::vector<std::uint64_t>> fences;  // by name, in grant order
+  int done = 0, failures = 0;
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    for (int c = 0; c < callers; ++c) {
+      asio::co_spawn(ex, [&, c]() -> asio::awaitable<void> {
+        for (int r = 0; r < rounds; ++r) {
+          const auto name = "own:" + std::to_string(c) + ":" + std::to_string(r % names);
+          auto g = co_await locks.try_acquire(name, 5000ms);
+          if (!g || !*g) {
+            ++failures;
+            continue;
+          }
+          fences[name].push_back((*g)->fence());
+          if (!co_await locks.release(**g)) ++failures;
+        }
+        ++done;
+      }, asio::detached);
+    }
+    for (int i = 0; i < 1000 && done < callers; ++i) co_await sleep_for(10ms);
+  }(), 60s);
+  ASSERT_EQ(done, callers);
+  EXPECT_EQ(failures, 0);
+  ASSERT_EQ(fences.size(), static_cast<std::size_t>(callers * names));
+  std::set<std::uint64_t> all;
+  for (const auto& [name, f] : fences) {
+    ASSERT_EQ(f.size(), static_cast<std::size_t>(rounds / names)) << name;
+    EXPECT_TRUE(std::is_sorted(f.begin(), f.end()) && std::adjacent_find(f.begin(), f.end()) == f.end()) << name;
+    all.insert(f.begin(), f.end());
+  }
+  if (fence_counters_for(client->options().url) == FenceCounters::one_per_server) {
+    EXPECT_EQ(all.size(), static_cast<std::size_t>(callers * rounds));
+  }
 }
 
 TEST_P(LockTest, OnlyAContendedReleaseSignalsAndAMarkedLockIsStillItsHolders) {

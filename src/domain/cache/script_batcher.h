@@ -13,7 +13,9 @@
 // When a batch leaves: a call that finds no open batch opens one and posts its flush to the
 // client's executor; every call made before that handler runs (typically the other coroutines
 // resumed in the same turn of the io_context) joins the batch. No timer: a lone call goes out on
-// the next turn, so latency does not grow. A batch that reaches max_items leaves at once.
+// the next turn, so latency does not grow. A batch that reaches max_items leaves at once (the
+// connection writes it at once too), so with more callers than max_items several batches are in
+// flight and Redis runs one while the client still prepares the next.
 // Where: every key of one script call must be on one server and, on a Redis Cluster, in one
 // slot. Items are therefore grouped by the slot of their first key on a cluster (each item's own
 // keys must share that slot, as they would for a call of their own); on one server or behind

@@ -472,16 +472,24 @@ asio::awaitable<Result<std::size_t>> SemanticCache::invalidate_exact(std::string
     co_return Error(Errc::invalid_argument, "semantic cache: bad exact hash");
   }
   const std::string by_exact = shared->keys.exact_refs(exact_hash);
+  // Read and delete in one transaction: a reference added between a separate read and delete
+  // would be dropped with the set while its entry stayed (until its TTL) out of reach.
   std::vector<Command> take;
+  take.emplace_back("MULTI");
   take.emplace_back("SMEMBERS", by_exact);
   take.emplace_back("DEL", by_exact);
-  auto refs = co_await shared->client.exec_pipeline(std::move(take));
-  if (!refs) co_return refs.error();
-  if (auto err = first_error(*refs)) co_return *err;
+  take.emplace_back("EXEC");
+  auto replies = co_await shared->client.exec_pipeline(std::move(take));
+  if (!replies) co_return replies.error();
+  if (auto err = first_error(*replies)) co_return *err;
+  if (replies->size() != 4 || !replies->back().is_array() || replies->back().elements.size() != 2) {
+    co_return Error(Errc::unavailable, "semantic cache: invalidation transaction was aborted");
+  }
+  const auto& members = replies->back().elements.front();
   // Usually one entry; several when the same request was stored again (Cache-Control: no-cache).
   std::unordered_map<std::string, std::vector<index::EntryId>> by_partition;
-  if (!refs->empty() && refs->front().is_array()) {
-    for (const auto& member : refs->front().elements) {
+  if (members.is_array()) {
+    for (const auto& member : members.elements) {
       if (auto ref = parse_entry_ref(member.str)) by_partition[ref->first].push_back(ref->second);
     }
   }

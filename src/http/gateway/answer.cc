@@ -135,6 +135,14 @@ std::size_t AnswerBuilder::absorb(std::string_view events) {
   return pieces;
 }
 
+void AnswerBuilder::assign(std::string content, std::string finish_reason, std::string model, json::value usage) {
+  partial_.clear();
+  content_ = std::move(content);
+  finish_reason_ = std::move(finish_reason);
+  model_ = std::move(model);
+  usage_ = std::move(usage);
+}
+
 ResponseIdentity new_response_identity(std::string model) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   return {"chatcmpl-" + random_token().substr(0, 24), std::chrono::duration_cast<std::chrono::seconds>(now).count(),
@@ -168,7 +176,7 @@ void open_chunk(std::string& out, const ResponseIdentity& id) {
 }
 
 // {"index":0,"delta":<delta>,"logprobs":null,"finish_reason":<finish or null>}]}
-void close_chunk_with_choice(std::string& out, std::string_view delta_json, const std::string* finish_reason) {
+void close_chunk_with_choice(std::string& out, std::string_view delta_json, std::optional<std::string_view> finish_reason) {
   out += "{\"index\":0,\"delta\":";
   out += delta_json;
   out += ",\"logprobs\":null,\"finish_reason\":";
@@ -182,55 +190,84 @@ void close_chunk_with_choice(std::string& out, std::string_view delta_json, cons
 
 }  // namespace
 
-std::string render_completion(const ResponseIdentity& id, const AnswerBuilder& answer) {
+const std::string& final_finish_reason(const AnswerBuilder& answer) {
   static const std::string kStop = "stop";
+  return answer.finished() ? answer.finish_reason() : kStop;
+}
+
+std::string render_completion_tail(const AnswerBuilder& answer) {
   std::string out;
-  out.reserve(answer.content().size() + 384);
-  open_object(out, id, "chat.completion");
+  out.reserve(answer.content().size() + 256);
   out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":";
   append_string(out, answer.content());
   out += ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":";
-  append_string(out, answer.finished() ? answer.finish_reason() : kStop);
+  append_string(out, final_finish_reason(answer));
   out += "}],\"usage\":";
   out += json::serialize(answer.usage());
   out += '}';
   return out;
 }
 
-std::string render_role_chunk(const ResponseIdentity& id) {
+std::string render_completion(const ResponseIdentity& id, std::string_view completion_tail) {
   std::string out;
-  open_chunk(out, id);
-  close_chunk_with_choice(out, R"({"role":"assistant","content":""})", nullptr);
+  out.reserve(completion_tail.size() + 128);
+  open_object(out, id, "chat.completion");
+  out += completion_tail;
   return out;
 }
 
-std::string render_content_chunk(const ResponseIdentity& id, std::string_view text) {
+std::string render_completion(const ResponseIdentity& id, const AnswerBuilder& answer) {
+  return render_completion(id, render_completion_tail(answer));
+}
+
+std::string render_role_chunk(const ResponseIdentity& id) {
+  std::string out;
+  open_chunk(out, id);
+  close_chunk_with_choice(out, R"({"role":"assistant","content":""})", std::nullopt);
+  return out;
+}
+
+std::string content_delta_json(std::string_view text) {
   std::string delta;
   delta.reserve(text.size() + 16);
   delta += "{\"content\":";
   append_string(delta, text);
   delta += '}';
+  return delta;
+}
+
+std::string render_content_chunk_from_delta(const ResponseIdentity& id, std::string_view delta_json) {
   std::string out;
-  out.reserve(delta.size() + 192);
+  out.reserve(delta_json.size() + 192);
   open_chunk(out, id);
-  close_chunk_with_choice(out, delta, nullptr);
+  close_chunk_with_choice(out, delta_json, std::nullopt);
   return out;
 }
 
-std::string render_final_chunks(const ResponseIdentity& id, const AnswerBuilder& answer, bool include_usage) {
-  static const std::string kStop = "stop";
+std::string render_content_chunk(const ResponseIdentity& id, std::string_view text) {
+  return render_content_chunk_from_delta(id, content_delta_json(text));
+}
+
+std::string render_final_chunks(const ResponseIdentity& id, std::string_view finish_reason, std::string_view usage_json,
+                                bool include_usage) {
   std::string out;
+  out.reserve(include_usage ? 512 + usage_json.size() : 256);
   open_chunk(out, id);
-  close_chunk_with_choice(out, "{}", answer.finished() ? &answer.finish_reason() : &kStop);
+  close_chunk_with_choice(out, "{}", finish_reason);
   if (include_usage) {
     open_chunk(out, id);
     out.pop_back();  // the choices array is empty: "[" -> "[]"
     out += "[],\"usage\":";
-    out += json::serialize(answer.usage());
+    out += usage_json;
     out += "}\n\n";
   }
   out += "data: [DONE]\n\n";
   return out;
+}
+
+std::string render_final_chunks(const ResponseIdentity& id, const AnswerBuilder& answer, bool include_usage) {
+  return render_final_chunks(id, final_finish_reason(answer), include_usage ? json::serialize(answer.usage()) : "",
+                             include_usage);
 }
 
 }  // namespace ragcache::gateway

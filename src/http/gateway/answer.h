@@ -30,6 +30,9 @@ class AnswerBuilder {
   // The same without building the pieces (a cache hit replays a whole answer: content() holds
   // them all); returns how many content pieces the text had.
   std::size_t absorb(std::string_view events);
+  // A whole answer already parsed (a plain completion): the state absorbing its events
+  // (content_event(content) + finish_event(finish_reason, model, usage)) would leave.
+  void assign(std::string content, std::string finish_reason, std::string model, boost::json::value usage);
 
   const std::string& content() const { return content_; }
   bool finished() const { return finish_reason_.has_value(); }
@@ -61,11 +64,23 @@ ResponseIdentity new_response_identity(std::string model);
 
 // A whole chat.completion object.
 std::string render_completion(const ResponseIdentity& id, const AnswerBuilder& answer);
+// The same in two parts: what follows the identity depends on the answer only, so a cached
+// answer renders it once (prepared_answer.h) and every hit adds just its own identity.
+std::string render_completion_tail(const AnswerBuilder& answer);
+std::string render_completion(const ResponseIdentity& id, std::string_view completion_tail);
 
 // SSE events ("data: {...}\n\n") of a chat.completion.chunk stream:
 std::string render_role_chunk(const ResponseIdentity& id);
 std::string render_content_chunk(const ResponseIdentity& id, std::string_view text);
+// The same from the chunk's delta object {"content":"..."} (content_delta_json), made once.
+std::string content_delta_json(std::string_view text);
+std::string render_content_chunk_from_delta(const ResponseIdentity& id, std::string_view delta_json);
 // The finish chunk, then (include_usage) the usage chunk, then "data: [DONE]".
 std::string render_final_chunks(const ResponseIdentity& id, const AnswerBuilder& answer, bool include_usage);
+// The same from the answer's finish reason ("stop" when unfinished: final_finish_reason) and its
+// usage already serialised.
+std::string render_final_chunks(const ResponseIdentity& id, std::string_view finish_reason, std::string_view usage_json,
+                                bool include_usage);
+const std::string& final_finish_reason(const AnswerBuilder& answer);
 
 }  // namespace ragcache::gateway

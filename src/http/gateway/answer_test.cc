@@ -205,6 +205,33 @@ TEST(CompletionToEvents, GivesTheAnswerTheEquivalentChunksGive) {
   EXPECT_EQ(b.usage(), a.usage());
 }
 
+// The no-store path skips the events: parsing the completion and assigning it must leave the
+// builder (and so the response) exactly as the events would.
+TEST(CompletionToEvents, ParsedAnswerAssignsWhatTheEventsGive) {
+  for (const char* completion :
+       {R"({"model":"m-1","choices":[{"index":0,"message":{"role":"assistant","content":"Hi \"there\"\n\u0001"},"finish_reason":"stop"}],"usage":{"total_tokens":7,"x":1.5}})",
+        R"({"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[]},"finish_reason":"tool_calls"}]})",
+        R"({"choices":[{"index":0,"message":{"content":""},"finish_reason":"length"}],"usage":null})"}) {
+    SCOPED_TRACE(completion);
+    auto events = completion_to_events(completion);
+    auto parsed = parse_completion(completion);
+    ASSERT_TRUE(events.has_value() && parsed.has_value());
+    EXPECT_EQ(parsed->finish_reason, events->finish_reason);
+    AnswerBuilder from_events, assigned;
+    from_events.add(events->events);
+    assigned.assign(parsed->content, parsed->finish_reason, parsed->model, parsed->usage);
+    EXPECT_EQ(assigned.content(), from_events.content());
+    EXPECT_EQ(assigned.finish_reason(), from_events.finish_reason());
+    EXPECT_EQ(assigned.model(), from_events.model());
+    EXPECT_EQ(assigned.usage(), from_events.usage());
+    const ResponseIdentity id{"chatcmpl-1", 1, "asked"};
+    EXPECT_EQ(render_completion(id, assigned), render_completion(id, from_events));
+  }
+  EXPECT_FALSE(parse_completion("not json").has_value());
+  EXPECT_FALSE(parse_completion(R"({"error":{"message":"boom"}})").has_value());
+  EXPECT_FALSE(parse_completion(R"({"choices":[{"index":0,"message":{"content":"x"}}]})").has_value());
+}
+
 TEST(CompletionToEvents, ToolCallsAndErrors) {
   auto tools = completion_to_events(
       R"({"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[]},"finish_reason":"tool_calls"}]})");

@@ -8,6 +8,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include <array>
+#include <atomic>
+
 #include "base/hash.h"
 #include "http/api_error.h"
 #include "http/gateway/answer.h"
@@ -46,9 +49,28 @@ struct Gateway::Metrics {
         duration(r.histogram("request_duration_seconds", "Chat completion request duration", {"cache"})) {}
 
   void record(std::string_view cache, Clock::time_point start) {
-    requests.with({std::string(cache)}).inc();
-    duration.with({std::string(cache)}).observe(std::chrono::duration<double>(Clock::now() - start).count());
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (std::size_t i = 0; i < kLabels.size(); ++i) {
+      if (kLabels[i] != cache) continue;
+      // Resolved on first use (a family lookup builds label strings and takes a lock): every
+      // later request goes straight to its series. Two threads resolving at once find the same
+      // child, so the race is harmless.
+      http::Counter* count = counts[i].load(std::memory_order_acquire);
+      if (!count) counts[i].store(count = &requests.with({cache}), std::memory_order_release);
+      http::Histogram* time = durations[i].load(std::memory_order_acquire);
+      if (!time) durations[i].store(time = &duration.with({cache}), std::memory_order_release);
+      count->inc();
+      time->observe(seconds);
+      return;
+    }
+    requests.with({cache}).inc();
+    duration.with({cache}).observe(seconds);
   }
+
+  static constexpr std::array<std::string_view, 7> kLabels = {"HIT",    "SEMANTIC", "MISS",        "SHARED",
+                                                              "BYPASS", "ERROR",    "RATE_LIMITED"};
+  std::array<std::atomic<http::Counter*>, kLabels.size()> counts{};
+  std::array<std::atomic<http::Histogram*>, kLabels.size()> durations{};
 };
 
 namespace {
@@ -273,11 +295,29 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     }
   }
 
-  auto key = cache::make_cache_key({ns, tenant, cr.model, cr.messages, cr.params});
-  if (!key) {
-    co_await w.send_error(http::invalid_request(key.error().message()));
-    metrics_->record("ERROR", start);
-    co_return;
+  // The cache key, only for a request the cache may answer or keep (a no-store or uncacheable
+  // one goes straight upstream). The messages and parameters lend themselves to the key's
+  // input and come back afterwards: no copy of the conversation per request.
+  bool cacheable = cr.uncacheable_reason.empty() && !cc.no_store;
+  std::optional<cache::CacheKey> key;
+  if (!cacheable) {
+    // The same 400 as a cached request would get for the same mistake.
+    if (auto ok = cache::validate_key_inputs(ns, cr.model, cr.params); !ok) {
+      co_await w.send_error(http::invalid_request(ok.error().message()));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+  } else {
+    cache::CanonicalRequest canonical{ns, tenant, cr.model, std::move(cr.messages), std::move(cr.params)};
+    auto made = cache::make_cache_key(canonical);
+    cr.messages = std::move(canonical.messages);
+    cr.params = std::move(canonical.params);
+    if (!made) {
+      co_await w.send_error(http::invalid_request(made.error().message()));
+      metrics_->record("ERROR", start);
+      co_return;
+    }
+    key = std::move(*made);
   }
 
   // Semantic-cache controls (semantic_step.h); a malformed value is the caller's mistake: 400.
@@ -308,7 +348,6 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   }
 
   AnswerResponder out(w, cr.stream, cr.include_usage, cr.model);
-  bool cacheable = cr.uncacheable_reason.empty() && !cc.no_store;
   std::string bypass_detail = cc.no_store ? "no-store" : (cr.uncacheable_reason.empty() ? "" : "uncacheable");
   std::optional<Error> failure;
   CacheResult result = CacheResult::miss;
@@ -319,7 +358,8 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     auto hit = co_await deps_.exact->lookup(*key);
     if (hit && *hit) {
       result = CacheResult::hit;
-      co_await out.replay(result, cache_headers(result), **hit);  // one write, also for SSE
+      auto prepared = answer_memo_.get(**hit);  // parsed and rendered once per answer, not per hit
+      co_await out.replay(result, cache_headers(result), std::move(prepared));  // one write, also for SSE
       answered = true;
     } else if (!hit) {
       metrics_->redis_errors.inc();
@@ -350,7 +390,8 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
                                                &semantic_embedding);
     if (hit && *hit) {
       result = CacheResult::semantic;
-      co_await out.replay(result, cache_headers(result, (*hit)->similarity), (*hit)->answer);  // one write, as an exact hit
+      auto prepared = answer_memo_.get((*hit)->answer);
+      co_await out.replay(result, cache_headers(result, (*hit)->similarity), std::move(prepared));  // one write, as an exact hit
       answered = true;
     } else if (!hit) {
       if (hit.error().code.category() == redis::category()) metrics_->redis_errors.inc();
@@ -398,10 +439,23 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
       // Nobody shares this answer: a non-streaming caller gets a non-stream upstream call.
       // (if/else, not ?: -- GCC 12 mis-compiles co_await inside a conditional expression.)
       Result<UpstreamChatResult> r = Error(ragcache::Errc::internal);
+      // The body is not needed after this call: moved, not copied.
       if (cr.stream) {
-        r = co_await stream_chat_upstream(*deps_.upstream, cr.body, sink, upstream_headers);
+        r = co_await stream_chat_upstream(*deps_.upstream, std::move(cr.body), sink, std::move(upstream_headers));
+      } else if (cacheable) {
+        r = co_await complete_chat_upstream(*deps_.upstream, std::move(cr.body), sink, std::move(upstream_headers));
       } else {
-        r = co_await complete_chat_upstream(*deps_.upstream, cr.body, sink, upstream_headers);
+        // Nothing keeps this answer: it goes from the upstream's completion to the response
+        // without becoming events (answer.h) on the way.
+        auto whole = co_await complete_chat_answer(*deps_.upstream, std::move(cr.body), std::move(upstream_headers));
+        if (whole) {
+          co_await out.start(result, cache_headers(result, std::nullopt, bypass_detail));
+          out.set_answer(std::move(whole->content), whole->finish_reason, std::move(whole->model),
+                         std::move(whole->usage));
+          r = UpstreamChatResult{std::move(whole->finish_reason)};
+        } else {
+          r = whole.error();
+        }
       }
       if (!r) {
         failure = r.error();
@@ -466,14 +520,14 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     metrics_->tokens_saved.inc(total_tokens(out.answer().usage()));
   }
 
-  if (sources && (result == CacheResult::miss)) {
+  if (sources && key && (result == CacheResult::miss)) {
     // link_stored also deletes the answer when a document changed since the snapshot.
     auto linked = co_await deps_.docs->links().link_stored(deps_.exact->keys().exact(key->ns, key->hash), *sources);
     if (!linked) metrics_->redis_errors.inc();
   }
 
   // Semantic store: a complete answer this request generated, under the plan's question.
-  if (semantic_plan.store && result == CacheResult::miss && out.answer().finish_reason() == "stop") {
+  if (semantic_plan.store && key && result == CacheResult::miss && out.answer().finish_reason() == "stop") {
     const auto& a = out.answer();
     std::string events = content_event(a.content()) + finish_event(a.finish_reason(), a.model(), a.usage());
     auto inserted = co_await deps_.semantic->insert(semantic_plan.partition, semantic_plan.question, std::move(events),

@@ -35,6 +35,7 @@
 #include "http/gateway/access_log.h"
 #include "http/gateway/embeddings_api.h"
 #include "http/gateway/dashboard/active_sessions.h"
+#include "http/gateway/prepared_answer.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/response_writer.h"
@@ -123,6 +124,7 @@ class Gateway {
   GatewayOptions options_;
   std::unique_ptr<Metrics> metrics_;
   dashboard::ActiveSessions active_sessions_;  // distinct session ids seen in the last 5 minutes
+  AnswerMemo answer_memo_;                     // cached answers ready to send (prepared_answer.h)
 };
 
 }  // namespace ragcache::gateway

@@ -29,22 +29,31 @@ boost::asio::awaitable<Result<void>> AnswerResponder::events(std::string_view te
 }
 
 boost::asio::awaitable<Result<void>> AnswerResponder::replay(CacheResult result, http::Headers headers,
-                                                             std::string_view events) {
-  if (!stream_) {
-    co_await start(result, std::move(headers));
-    answer_.absorb(events);
-    co_return co_await finish();
-  }
-  // The same events start + events + finish would send (role, one content chunk, final chunks).
+                                                             std::shared_ptr<const PreparedAnswer> prepared) {
   result_ = result;
   started_ = true;
-  const std::size_t before = answer_.content().size();
-  const std::size_t pieces = answer_.absorb(events);
+  replayed_ = std::move(prepared);
+  const PreparedAnswer& p = *replayed_;
+  if (!stream_) {
+    co_return co_await writer_.send_json(200, render_completion(identity_, p.completion_tail), std::move(headers));
+  }
+  // The same events start + events + finish would send (role, one content chunk, final chunks).
   std::string body = render_role_chunk(identity_);
-  if (pieces > 0) body += render_content_chunk(identity_, std::string_view(answer_.content()).substr(before));
-  body += render_final_chunks(identity_, answer_, include_usage_);
+  if (p.pieces > 0) body += render_content_chunk_from_delta(identity_, p.content_delta);
+  body += render_final_chunks(identity_, final_finish_reason(p.answer), p.usage_json, include_usage_);
   headers.emplace_back("Cache-Control", "no-cache");
   co_return co_await writer_.send_stream(200, "text/event-stream", std::move(body), std::move(headers));
+}
+
+boost::asio::awaitable<Result<void>> AnswerResponder::replay(CacheResult result, http::Headers headers,
+                                                             std::string_view events) {
+  auto prepared = prepare_answer(events);
+  co_return co_await replay(result, std::move(headers), std::move(prepared));
+}
+
+void AnswerResponder::set_answer(std::string content, std::string finish_reason, std::string model,
+                                 boost::json::value usage) {
+  answer_.assign(std::move(content), std::move(finish_reason), std::move(model), std::move(usage));
 }
 
 boost::asio::awaitable<Result<void>> AnswerResponder::finish() {

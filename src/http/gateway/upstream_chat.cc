@@ -57,7 +57,7 @@ Result<std::string> ChunkTranslator::translate(std::string_view chunk_json) {
 
 std::string ChunkTranslator::finish() const { return finish_event(finish_reason_, model_, usage_); }
 
-Result<CompletionEvents> completion_to_events(std::string_view completion_json) {
+Result<CompletionAnswer> parse_completion(std::string_view completion_json) {
   boost::system::error_code ec;
   Scratch scratch;
   json::value v = scratch.parse(completion_json, ec);
@@ -78,24 +78,34 @@ Result<CompletionEvents> completion_to_events(std::string_view completion_json) 
   if (!finish || !finish->is_string() || finish->as_string().empty()) {
     return Error(Errc::upstream_protocol, "upstream completion without a finish_reason");
   }
-  CompletionEvents out;
+  CompletionAnswer out;
   out.finish_reason = std::string(finish->as_string());
   if (const auto* message = choice->if_contains("message"); message && message->is_object()) {
     if (const auto* content = message->as_object().if_contains("content"); content && content->is_string()) {
-      if (!content->as_string().empty()) out.events = content_event(content->as_string());
+      out.content = std::string(content->as_string());
     }
   }
-  std::string model;
-  if (const auto* m = o.if_contains("model"); m && m->is_string()) model = std::string(m->as_string());
-  json::value usage;
-  if (const auto* u = o.if_contains("usage"); u && !u->is_null()) usage = *u;
-  out.events += finish_event(out.finish_reason, model, usage);
+  if (const auto* m = o.if_contains("model"); m && m->is_string()) out.model = std::string(m->as_string());
+  if (const auto* u = o.if_contains("usage"); u && !u->is_null()) out.usage = *u;  // copied out of the scratch arena
   return out;
 }
 
-boost::asio::awaitable<Result<UpstreamChatResult>> complete_chat_upstream(http::UpstreamClient& upstream,
-                                                                          json::object body, const EventSink& sink,
-                                                                          http::Headers extra_headers) {
+Result<CompletionEvents> completion_to_events(std::string_view completion_json) {
+  auto answer = parse_completion(completion_json);
+  if (!answer) return answer.error();
+  CompletionEvents out;
+  if (!answer->content.empty()) out.events = content_event(answer->content);
+  out.events += finish_event(answer->finish_reason, answer->model, answer->usage);
+  out.finish_reason = std::move(answer->finish_reason);
+  return out;
+}
+
+namespace {
+
+// The plain (non-stream) call shared by complete_chat_upstream and complete_chat_answer: the
+// upstream's chat.completion body, or the error.
+boost::asio::awaitable<Result<std::string>> post_completion(http::UpstreamClient& upstream, json::object body,
+                                                            http::Headers extra_headers) {
   body.erase("stream");
   body.erase("stream_options");  // only allowed with stream: true
   http::UpstreamRequest request;
@@ -106,7 +116,24 @@ boost::asio::awaitable<Result<UpstreamChatResult>> complete_chat_upstream(http::
   auto response = co_await upstream.send(std::move(request));
   if (!response) co_return response.error();
   if (!response->ok()) co_return upstream_status_error(response->status, response->body);
-  auto events = completion_to_events(response->body);
+  co_return std::move(response->body);
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<CompletionAnswer>> complete_chat_answer(http::UpstreamClient& upstream, json::object body,
+                                                                      http::Headers extra_headers) {
+  auto completion = co_await post_completion(upstream, std::move(body), std::move(extra_headers));
+  if (!completion) co_return completion.error();
+  co_return parse_completion(*completion);
+}
+
+boost::asio::awaitable<Result<UpstreamChatResult>> complete_chat_upstream(http::UpstreamClient& upstream,
+                                                                          json::object body, const EventSink& sink,
+                                                                          http::Headers extra_headers) {
+  auto completion = co_await post_completion(upstream, std::move(body), std::move(extra_headers));
+  if (!completion) co_return completion.error();
+  auto events = completion_to_events(*completion);
   if (!events) co_return events.error();
   auto pushed = co_await sink(std::move(events->events));
   if (!pushed) co_return pushed.error();

@@ -40,6 +40,22 @@ boost::asio::awaitable<Result<UpstreamChatResult>> complete_chat_upstream(http::
                                                                           const EventSink& sink,
                                                                           http::Headers extra_headers = {});
 
+// A non-streaming caller whose answer is neither shared nor stored (no-store, uncacheable): the
+// same call, but the answer comes back parsed instead of as events (nothing else reads them), so
+// it is not written out as events and parsed back again. Errors as stream_chat_upstream.
+struct CompletionAnswer {
+  std::string content;        // the first choice's message content ("" when null or absent)
+  std::string finish_reason;
+  std::string model;          // the upstream's "model"
+  boost::json::value usage;   // null when absent
+};
+boost::asio::awaitable<Result<CompletionAnswer>> complete_chat_answer(http::UpstreamClient& upstream,
+                                                                      boost::json::object body,
+                                                                      http::Headers extra_headers = {});
+
+// The answer of one whole chat.completion object (its first choice). Pure; unit-tested.
+Result<CompletionAnswer> parse_completion(std::string_view completion_json);
+
 // The events of one whole chat.completion object (its first choice), as stream_chat_upstream
 // would have made them from the equivalent chunks. Pure; unit-tested.
 struct CompletionEvents {
