@@ -15,13 +15,9 @@ command -v node >/dev/null || { echo "node not found: install nodejs and run npm
 
 PRIO=()
 if [ "${BENCH_RT:-0}" = 1 ]; then PRIO=(chrt -f 5); fi
-WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"${PRIO[@]}" redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --daemonize no \
-  >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-trap 'kill $REDIS_PID 2>/dev/null; wait $REDIS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+source "$ROOT/bench/bench_redis.sh"
+start_bench_redis "${PRIO[@]}"
+WORK="$DIR"
 URL="redis://127.0.0.1:$PORT"
 
 echo "== follower wake-up latency after the leader finishes (16 followers on 3 replicas; 300 rounds, baseline 100)"

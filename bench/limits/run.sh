@@ -12,13 +12,9 @@ BIN="$BUILD/bench/limits/limits_bench"
 command -v node >/dev/null || { echo "node not found: install nodejs and run npm install in tools/node"; exit 1; }
 [ -d "$ROOT/tools/node/node_modules/rate-limiter-flexible" ] || { echo "run npm install in tools/node (rate-limiter-flexible, ioredis)"; exit 1; }
 
-WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --daemonize no \
-  >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-trap 'kill $REDIS_PID 2>/dev/null; wait $REDIS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+source "$ROOT/bench/bench_redis.sh"
+start_bench_redis
+WORK="$DIR"
 URL="redis://127.0.0.1:$PORT"
 
 echo "== rate-limit checks/s, 1000 subjects, 50 concurrent callers, one io thread / one node process, ${SECONDS_PER_RUN}s"

@@ -7,13 +7,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BUILD="${1:-$ROOT/build/release}"
 BIN="$BUILD/bench/redis/redis_client_bench"
 [ -x "$BIN" ] || { echo "build first: cmake --build $BUILD --target redis_client_bench" >&2; exit 1; }
-DIR="$(mktemp -d)"
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no \
-  --logfile "$DIR/redis.log" &
-RPID=$!
-trap 'kill $RPID 2>/dev/null; rm -rf "$DIR"' EXIT
-for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source "$ROOT/bench/bench_redis.sh"
+start_bench_redis
 N=${REQUESTS:-300000}
 echo "| mode | op | redis-benchmark ops/s | ragcache client ops/s | ratio |"
 echo "|---|---|---|---|---|"

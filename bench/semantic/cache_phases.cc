@@ -65,6 +65,7 @@ semantic::SemanticCacheOptions cache_options(const Args& args, std::size_t n) {
   o.index.partition.m = args.m;
   o.index.partition.ef_construction = args.ef_construction;
   o.index.partition.ef_search = args.ef_search.front();
+  o.index.partition.term_candidates = args.terms ? args.term_candidates : 0;
   return o;
 }
 
@@ -307,15 +308,21 @@ int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder) {
       .read(reinterpret_cast<char*>(ids.data()), static_cast<std::streamsize>(n * sizeof(index::EntryId)));
   std::vector<float> rows(n * dimension);
   QuestionGenerator again(42);
+  std::vector<std::vector<std::uint32_t>> terms(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto v = embedder.embed_text(again.question());
+    const std::string q = again.question();
+    const auto v = embedder.embed_text(q);
     std::copy(v.begin(), v.end(), rows.begin() + static_cast<std::ptrdiff_t>(i * dimension));
+    if (args.terms) terms[i] = embed::question_terms(q);
   }
   auto idx = index::VectorIndex::load(cache_options(built, n).index.partition, dir + "/index");
   if (!idx) {
     std::fprintf(stderr, "%s\n", idx.error().message().c_str());
     return 2;
   }
+  // A snapshot written before terms existed has none: give each entry its question's terms
+  // (what the cache itself would have indexed), or take them all away for --terms off.
+  for (std::size_t i = 0; i < n; ++i) (*idx)->set_terms(ids[i], terms[i]);
   for (std::size_t ef : args.ef_search) {
     (*idx)->set_ef_search(ef);
     measure_lookups(built, ef, texts, rows, ids, embedder, **idx);

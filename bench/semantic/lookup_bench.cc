@@ -40,10 +40,12 @@ void run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder&
   texts.reserve(std::min<std::size_t>(n, 50'000));
   std::vector<float> rows(n * args.dimension);
   std::vector<index::EntryId> ids(n);
+  std::vector<std::vector<std::uint32_t>> terms(n);
   const auto embed_t0 = Clock::now();
   for (std::size_t i = 0; i < n; ++i) {
     std::string q = gen.question();
     const auto v = embedder.embed_text(q);
+    if (args.terms) terms[i] = embed::question_terms(q);
     std::copy(v.begin(), v.end(), rows.begin() + static_cast<std::ptrdiff_t>(i * args.dimension));
     ids[i] = i;
     if (texts.size() < 50'000) texts.push_back(std::move(q));
@@ -56,12 +58,14 @@ void run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder&
   opts.m = args.m;
   opts.ef_construction = args.ef_construction;
   opts.ef_search = args.ef_search.front();
+  opts.term_candidates = args.term_candidates;
   auto idx = index::VectorIndex::create(opts).value();
   const double rss0 = rss_mb();
   const double build_cpu0 = thread_cpu_us();
   const auto build_t0 = Clock::now();
   for (std::size_t i = 0; i < n; ++i) {
-    auto r = idx->upsert(ids[i], std::span<const float>(rows.data() + i * args.dimension, args.dimension));
+    auto r = idx->upsert(ids[i], std::span<const float>(rows.data() + i * args.dimension, args.dimension),
+                         std::nullopt, terms[i]);
     if (!r) {
       std::fprintf(stderr, "insert failed: %s\n", r.error().message().c_str());
       return;
@@ -110,12 +114,15 @@ int main(int argc, char** argv) {
     else if (flag == "--ef") args.ef_search = parse_sizes(argv[i + 1]);
     else if (flag == "--ef-construction") args.ef_construction = std::stoul(argv[i + 1]);
     else if (flag == "--m") args.m = std::stoul(argv[i + 1]);
+    else if (flag == "--term-candidates") args.term_candidates = std::stoul(argv[i + 1]);
+    else if (flag == "--terms") args.terms = std::string(argv[i + 1]) != "off";
     else if (flag == "--build-cache") args.build_cache = argv[i + 1];
     else if (flag == "--from-cache") args.from_cache = argv[i + 1];
     else {
       std::fprintf(stderr,
                    "usage: semantic_lookup_bench [--sizes 10000,100000,1000000] [--queries N] "
                    "[--recall-queries N] [--dim D] [--ef N[,N...]] [--ef-construction N] [--m N]\n"
+                   "       [--terms on|off (question terms beside the graph; default on)] [--term-candidates N]\n"
                    "       [--build-cache DIR (first of --sizes) | --from-cache DIR]\n");
       return 2;
     }

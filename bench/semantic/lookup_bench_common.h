@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "embed/hashed_ngram_embedder.h"
+#include "embed/question_terms.h"
 #include "index/exact_search.h"
 #include "index/vector_index.h"
 
@@ -31,6 +32,8 @@ struct Args {
   std::vector<std::size_t> ef_search{128};
   std::size_t ef_construction = 100;
   std::size_t m = 16;
+  std::size_t term_candidates = index::VectorIndexOptions{}.term_candidates;  // --term-candidates
+  bool terms = true;  // --terms off: index and search without the question's terms (graph only)
   std::string build_cache;  // --build-cache DIR: build sizes[0] entries through SemanticCache, save
   std::string from_cache;   // --from-cache DIR: load what --build-cache saved, measure lookups
 };
@@ -138,8 +141,9 @@ inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<
     const double cpu0 = thread_cpu_us();
     const auto t0 = Clock::now();
     const auto v = embedder.embed_text(text);
+    const auto terms = args.terms ? embed::question_terms(text) : std::vector<std::uint32_t>{};
     const auto t1 = Clock::now();
-    auto m = idx->search(v, index::SearchRequest{.k = 1, .min_similarity = embed::kHashedNgramDefaultThreshold});
+    auto m = idx->search(v, index::SearchRequest{.k = 1, .min_similarity = embed::kHashedNgramDefaultThreshold, .terms = terms});
     const double search = micros_since(t1);
     lookup_us.push_back(micros_since(t0));
     lookup_cpu_us.push_back(thread_cpu_us() - cpu0);
@@ -157,7 +161,8 @@ inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<
       const std::string text = near ? gen.perturb(texts[(q * 7919) % texts.size()]) : gen.question();
       const auto v = embedder.embed_text(text);
       const auto exact = index::exact_search(rows, ids, args.dimension, v, 1);
-      const auto approx = idx->search(v, index::SearchRequest{.k = 1}).value();
+      const auto terms = args.terms ? embed::question_terms(text) : std::vector<std::uint32_t>{};
+      const auto approx = idx->search(v, index::SearchRequest{.k = 1, .terms = terms}).value();
       // Ties (equal similarity) count as agreement: either id is a correct answer.
       const bool found =
           !approx.empty() && (approx[0].id == exact[0].id || approx[0].similarity >= exact[0].similarity - 1e-6f);
@@ -181,13 +186,13 @@ inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<
   const auto lookup_cpu = percentiles(lookup_cpu_us);
   const auto search = percentiles(search_us);
   std::printf(
-      "  ef_search=%zu\n"
+      "  ef_search=%zu%s\n"
       "    lookup (embed+search, %zu queries): p50 %.1f us, p99 %.1f us, mean %.1f us; hits %zu\n"
       "    lookup CPU time:   p50 %.1f us, p99 %.1f us, mean %.1f us\n"
       "    search only:       p50 %.1f us, p99 %.1f us, mean %.1f us\n"
       "    recall@1 vs brute force: near-duplicate queries %.4f, fresh queries %.4f (%zu each)\n"
       "    recall@1 where the best match clears the default threshold: %.4f (%zu of %zu such queries)\n",
-      ef, args.queries, lookup.p50, lookup.p99,
+      ef, args.terms ? " (with question terms)" : " (graph only, --terms off)", args.queries, lookup.p50, lookup.p99,
       lookup.mean, hits, lookup_cpu.p50, lookup_cpu.p99, lookup_cpu.mean, search.p50, search.p99, search.mean, recall_near, recall_fresh, args.recall_queries,
       eligible ? static_cast<double>(eligible_found) / static_cast<double>(eligible) : 1.0, eligible_found, eligible);
 }

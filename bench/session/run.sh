@@ -18,13 +18,8 @@ BIN="$BUILD/bench/session/session_bench"
 TURNS=${TURNS:-50000}
 APPENDS=${APPENDS:-200000}
 CLIENTS=50
-DIR="$(mktemp -d)"
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no \
-  --logfile "$DIR/redis.log" &
-RPID=$!
-trap 'kill $RPID 2>/dev/null; wait $RPID 2>/dev/null; rm -rf "$DIR"' EXIT
-for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source "$ROOT/bench/bench_redis.sh"
+start_bench_redis
 URL="redis://127.0.0.1:$PORT"
 
 value() { grep "^$1," | cut -d, -f2; }

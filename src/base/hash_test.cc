@@ -24,6 +24,16 @@ TEST(Hash, Sha1MatchesRedisScriptNaming) {
   EXPECT_EQ(sha1_hex("return 1"), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
 }
 
+TEST(Hash, Fnv1aKnownVectors) {
+  // The published FNV-1a test values (empty string, "a", "foobar").
+  static_assert(fnv1a_64("") == 0xcbf29ce484222325ULL);
+  static_assert(fnv1a_32("") == 0x811c9dc5u);
+  EXPECT_EQ(fnv1a_64("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(fnv1a_32("a"), 0xe40c292cu);
+  EXPECT_EQ(fnv1a_64("foobar"), 0x85944171f73967e8ULL);
+  EXPECT_EQ(fnv1a_32("foobar"), 0xbf9cf968u);
+}
+
 TEST(Random, TokensAreDistinctHex) {
   auto a = random_token(), b = random_token();
   EXPECT_EQ(a.size(), 32u);

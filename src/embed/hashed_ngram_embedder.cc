@@ -5,17 +5,15 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "base/hash.h"
+
 namespace ragcache::embed {
 namespace {
 
 // FNV-1a over the key, then a SplitMix64 finaliser for well-mixed high bits. Fixed forever:
 // changing it changes every vector (and must change the model id).
 std::uint64_t hash_key(std::string_view key) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
+  std::uint64_t h = fnv1a_64(key);
   h += 0x9e3779b97f4a7c15ULL;
   h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
   h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;

@@ -42,16 +42,7 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-std::uint64_t seed_to_u64(std::string_view seed) { return fnv1a(seed); }
+std::uint64_t seed_to_u64(std::string_view seed) { return fnv1a_64(seed); }
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -213,7 +204,7 @@ std::vector<float> mock_embedding(std::string_view text, int dimensions) {
   std::string word;
   auto flush = [&] {
     if (word.empty()) return;
-    std::uint64_t h = fnv1a(word);
+    std::uint64_t h = fnv1a_64(word);
     v[h % v.size()] += (h >> 63) ? 1.0f : -1.0f;
     word.clear();
   };

@@ -14,13 +14,14 @@ std::shared_ptr<VectorIndex> IndexManager::find(const PartitionKey& partition) c
 
 Result<std::vector<EntryId>> IndexManager::upsert(const PartitionKey& partition, EntryId id,
                                                   std::span<const float> vector,
-                                                  std::optional<Clock::time_point> expires_at) {
+                                                  std::optional<Clock::time_point> expires_at,
+                                                  std::span<const Term> terms) {
   // The map lock is held across the insert so that remove_expired() cannot drop the partition
   // as empty between our lookup and our insert (the entry would land in a forgotten index).
   {
     std::shared_lock lock(mutex_);
     if (auto it = partitions_.find(partition); it != partitions_.end()) {
-      return it->second->upsert(id, vector, expires_at);
+      return it->second->upsert(id, vector, expires_at, terms);
     }
   }
   if (vector.empty()) return Error(Errc::invalid_argument, "vector is empty");
@@ -31,7 +32,7 @@ Result<std::vector<EntryId>> IndexManager::upsert(const PartitionKey& partition,
     if (!created) return created.error();
     it = partitions_.emplace(partition, std::shared_ptr<VectorIndex>(std::move(*created))).first;
   }
-  return it->second->upsert(id, vector, expires_at);
+  return it->second->upsert(id, vector, expires_at, terms);
 }
 
 VectorIndexOptions IndexManager::options_for(const PartitionKey& partition, std::size_t dimension) const {
@@ -54,6 +55,16 @@ Result<std::vector<Match>> IndexManager::search(const PartitionKey& partition,
   auto index = find(partition);
   if (!index) return std::vector<Match>{};
   return index->search(query, request);
+}
+
+bool IndexManager::set_terms(const PartitionKey& partition, EntryId id, std::span<const Term> terms) {
+  auto index = find(partition);
+  return index && index->set_terms(id, terms);
+}
+
+std::vector<EntryId> IndexManager::ids_without_terms(const PartitionKey& partition) const {
+  auto index = find(partition);
+  return index ? index->ids_without_terms() : std::vector<EntryId>{};
 }
 
 bool IndexManager::contains(const PartitionKey& partition, EntryId id) const {

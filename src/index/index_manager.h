@@ -38,7 +38,8 @@ class IndexManager {
   // partition to respect its capacity.
   Result<std::vector<EntryId>> upsert(const PartitionKey& partition, EntryId id,
                                       std::span<const float> vector,
-                                      std::optional<Clock::time_point> expires_at = std::nullopt);
+                                      std::optional<Clock::time_point> expires_at = std::nullopt,
+                                      std::span<const Term> terms = {});
 
   // Removes `id` from `partition`; false if it was not there.
   bool remove(const PartitionKey& partition, EntryId id);
@@ -48,6 +49,10 @@ class IndexManager {
                                     const SearchRequest& request) const;
 
   bool contains(const PartitionKey& partition, EntryId id) const;
+
+  // VectorIndex::set_terms / ids_without_terms in `partition` (false / empty if unknown).
+  bool set_terms(const PartitionKey& partition, EntryId id, std::span<const Term> terms);
+  std::vector<EntryId> ids_without_terms(const PartitionKey& partition) const;
 
   // Records a hit on `id` (see VectorIndex::touch).
   void touch(const PartitionKey& partition, EntryId id);

@@ -117,6 +117,7 @@ void VectorIndex::release_slot_locked(std::uint32_t slot) {
     lru_unlink_locked(slot);
   }
   slot_of_.erase(s.id);
+  postings_.clear(slot);
   for (auto [it, end] = slots_of_fingerprint_.equal_range(s.fingerprint); it != end; ++it) {
     if (it->second == slot) {
       slots_of_fingerprint_.erase(it);
@@ -148,7 +149,8 @@ void VectorIndex::lru_unlink_locked(std::uint32_t slot) {
 }
 
 Result<std::vector<EntryId>> VectorIndex::upsert(EntryId id, std::span<const float> vector,
-                                                 std::optional<Clock::time_point> expires_at) {
+                                                 std::optional<Clock::time_point> expires_at,
+                                                 std::span<const Term> terms) {
   auto unit = normalised_copy(vector, options_.dimension);
   if (!unit) return unit.error();
   std::int64_t expires_ns = expires_at ? to_ns(*expires_at) : 0;
@@ -180,6 +182,7 @@ Result<std::vector<EntryId>> VectorIndex::upsert(EntryId id, std::span<const flo
   s.live = true;
   slot_of_[id] = *slot;
   index_fingerprint_locked(*slot, fingerprint(*unit));
+  postings_.assign(*slot, terms);
   {
     std::lock_guard lru(lru_mutex_);
     lru_push_front_locked(*slot);
@@ -189,6 +192,23 @@ Result<std::vector<EntryId>> VectorIndex::upsert(EntryId id, std::span<const flo
     std::push_heap(expiry_heap_.begin(), expiry_heap_.end(), std::greater<>());
   }
   return evicted;
+}
+
+bool VectorIndex::set_terms(EntryId id, std::span<const Term> terms) {
+  std::unique_lock lock(mutex_);
+  auto it = slot_of_.find(id);
+  if (it == slot_of_.end()) return false;
+  postings_.assign(it->second, terms);
+  return true;
+}
+
+std::vector<EntryId> VectorIndex::ids_without_terms() const {
+  std::shared_lock lock(mutex_);
+  std::vector<EntryId> ids;
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    if (slots_[slot].live && postings_.terms_of(slot).empty()) ids.push_back(slots_[slot].id);
+  }
+  return ids;
 }
 
 bool VectorIndex::remove(EntryId id) {
@@ -230,14 +250,49 @@ Result<std::vector<Match>> VectorIndex::search(std::span<const float> query,
   std::reverse(out.begin(), out.end());
   if (auto copy = identical_locked(*unit, now_ns); copy && copy->similarity >= request.min_similarity) {
     const bool listed = std::any_of(out.begin(), out.end(), [&](const Match& m) { return m.id == copy->id; });
-    if (!listed) {
-      out.insert(std::upper_bound(out.begin(), out.end(), *copy,
-                                  [](const Match& a, const Match& b) { return a.similarity > b.similarity; }),
-                 *copy);
-    }
+    if (!listed) out.push_back(*copy);
   }
+  if (!request.terms.empty() && options_.term_candidates > 0) add_term_matches_locked(*unit, request, now_ns, out);
+  // Most similar first; among equals the smaller id, so the order does not depend on which path
+  // found a match.
+  std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.id < b.id;
+  });
   if (out.size() > request.k) out.resize(request.k);
   return out;
+}
+
+void VectorIndex::add_term_matches_locked(std::span<const float> unit, const SearchRequest& request,
+                                          std::int64_t now_ns, std::vector<Match>& out) const {
+  std::vector<std::uint32_t> candidates;
+  postings_.candidates(request.terms, options_.term_candidates, candidates);
+  if (candidates.empty()) return;
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  std::vector<EntryId> listed;
+  listed.reserve(out.size());
+  for (const Match& m : out) listed.push_back(m.id);
+  std::sort(listed.begin(), listed.end());
+  // First where each vector is, then the products, fetching the next vector while one is
+  // compared: the candidates are scattered over the whole index, so memory latency dominates.
+  std::vector<std::pair<const float*, EntryId>> vectors;
+  vectors.reserve(candidates.size());
+  for (std::uint32_t slot : candidates) {
+    const Slot& s = slots_[slot];
+    if (!s.live || expired(s.expires_ns, now_ns) || std::binary_search(listed.begin(), listed.end(), s.id)) continue;
+    const auto stored = stored_vector_locked(slot);
+    if (!stored.empty()) vectors.emplace_back(stored.data(), s.id);
+  }
+  for (std::size_t i = 0; i < vectors.size(); ++i) {
+    if (i + 1 < vectors.size()) {
+      const char* next = reinterpret_cast<const char*>(vectors[i + 1].first);
+      for (std::size_t line = 0; line < options_.dimension * sizeof(float); line += 64) __builtin_prefetch(next + line);
+    }
+    // hnswlib's own (SIMD) inner-product distance: the same number the graph path reports.
+    const float similarity =
+        1.0f - graph_->fstdistfunc_(unit.data(), vectors[i].first, graph_->dist_func_param_);
+    if (similarity >= request.min_similarity) out.push_back({vectors[i].second, similarity});
+  }
 }
 
 std::span<const float> VectorIndex::stored_vector_locked(std::uint32_t slot) const {
@@ -321,6 +376,7 @@ std::size_t VectorIndex::memory_bytes() const {
   // hnswlib's label map and ours: roughly a node plus a bucket per entry.
   const std::size_t map_entry = sizeof(void*) * 2 + sizeof(EntryId) + sizeof(std::size_t) + sizeof(void*);
   bytes += 3 * slots_.size() * map_entry;  // with the fingerprint map
+  bytes += postings_.memory_bytes();
   bytes += slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(std::uint32_t) +
            expiry_heap_.capacity() * sizeof(ExpiryRecord);
   return bytes;

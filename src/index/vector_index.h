@@ -24,6 +24,11 @@
 // the commonest semantic hit, so search() also looks the query up by its exact fingerprint
 // (vector_math.h) and ranks that entry with the graph's matches.
 //
+// Near-repeats are found too when the caller gives terms (hashed words of the question, see
+// term_postings.h) with each entry and each query: the entries that share the query's rarest
+// terms are compared by exact cosine (at most `term_candidates` of them) and ranked with the
+// graph's matches. Without terms, search() is the graph (and fingerprint) alone.
+//
 // Thread safety: all methods may be called from any thread. Searches share a reader lock;
 // upsert/remove/remove_expired take the writer lock (hnswlib is not safe for a search concurrent
 // with a resize or a re-link of a reused slot). touch() only takes a small mutex over the
@@ -42,6 +47,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "index/term_postings.h"
 #include "index/vector_math.h"
 
 namespace hnswlib {
@@ -62,13 +68,21 @@ struct VectorIndexOptions {
   // Slots allocated up front; doubles when full, never beyond `capacity`.
   std::size_t initial_slots = 1024;
   // hnswlib graph parameters: links per node, and beam widths when building / searching.
-  // Measured on built-in-embedder vectors (bench/semantic/README.md): ef_search 128 finds the
-  // exact best match for >= 98% of near-duplicate queries at 100k entries; M 32 buys little
-  // over M 16 at the same search cost, ef_construction above 100 almost nothing.
+  // Measured on built-in-embedder vectors (bench/semantic/README.md): the graph alone finds the
+  // exact best match for 98-99% of near-duplicate queries at 100k entries with ef_search 128,
+  // but only ~87% at 1M; M 32 / ef_construction 200 gains a few points at half the insert rate.
+  // The question terms (term_candidates) close that gap for near-duplicates at any size (0.997
+  // at 1M with ef_search 64), so ef_search stays at 64: a 1M-entry lookup's p99 ~1.1 ms instead
+  // of ~1.5-2 ms at 128. A wider beam only improves the match found for questions whose best
+  // match is far below any threshold.
   std::size_t m = 16;
   std::size_t ef_construction = 100;
-  std::size_t ef_search = 128;
+  std::size_t ef_search = 64;
   std::size_t random_seed = 100;
+  // Entries compared exactly per search through the query's rarest terms (0: never): whole word
+  // lists, rarest first, while they fit. Each costs ~0.3 us at 384 dimensions (a scattered
+  // 1.5 KB read), so this bounds what the terms add to a search (~80 us at 256).
+  std::size_t term_candidates = 256;
 };
 
 struct Match {
@@ -81,6 +95,7 @@ struct SearchRequest {
   std::size_t k = 1;                // best k matches at most
   float min_similarity = -1.0f;     // drop matches below this cosine
   Clock::time_point now = Clock::now();  // entries expiring at or before `now` are skipped
+  std::span<const Term> terms{};    // the query's terms (see upsert); empty: graph only
 };
 
 class VectorIndex {
@@ -101,9 +116,18 @@ class VectorIndex {
 
   // Inserts `id`, or replaces its vector and expiry if present; the entry counts as just hit.
   // `vector` must have dimension() components, finite, not all zero (it is normalised here).
-  // `expires_at` empty = never expires. Returns the ids evicted to stay within capacity.
+  // `expires_at` empty = never expires. `terms`: the hashed words of the entry's text, so
+  // queries that share its rare words find it (term_postings.h). Returns the ids evicted to stay
+  // within capacity.
   Result<std::vector<EntryId>> upsert(EntryId id, std::span<const float> vector,
-                                      std::optional<Clock::time_point> expires_at = std::nullopt);
+                                      std::optional<Clock::time_point> expires_at = std::nullopt,
+                                      std::span<const Term> terms = {});
+
+  // Replaces the terms of `id` (e.g. an entry loaded from a snapshot written without them);
+  // false if absent.
+  bool set_terms(EntryId id, std::span<const Term> terms);
+  // The live entries listed under no term (given none, or loaded from a snapshot without terms).
+  std::vector<EntryId> ids_without_terms() const;
 
   // Removes `id`; false if it was not there.
   bool remove(EntryId id);
@@ -161,6 +185,10 @@ class VectorIndex {
   void index_fingerprint_locked(std::uint32_t slot, std::uint64_t fingerprint);
   // The live, unexpired entry whose vector is exactly `unit`, if any (the exact-copy lookup).
   std::optional<Match> identical_locked(std::span<const float> unit, std::int64_t now_ns) const;
+  // Adds to `out` the live entries listed under the query's terms that `out` lacks, by exact
+  // cosine, at or above `min_similarity`.
+  void add_term_matches_locked(std::span<const float> unit, const SearchRequest& request, std::int64_t now_ns,
+                               std::vector<Match>& out) const;
   void lru_unlink_locked(std::uint32_t slot);
 
   VectorIndexOptions options_;
@@ -172,6 +200,7 @@ class VectorIndex {
   std::unordered_map<EntryId, std::uint32_t> slot_of_;
   // The live slots by vector fingerprint (several entries may hold one vector).
   std::unordered_multimap<std::uint64_t, std::uint32_t> slots_of_fingerprint_;
+  TermPostings postings_;  // slots by the terms of their entries
   std::vector<std::uint32_t> free_slots_;
   std::vector<ExpiryRecord> expiry_heap_;  // min-heap on expires_ns (std::greater)
 

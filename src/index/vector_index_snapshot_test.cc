@@ -86,7 +86,8 @@ TEST_F(VectorIndexSnapshotTest, LoadedIndexAnswersLikeTheOriginal) {
 
 // Exact copies of stored vectors are found in a loaded index too, where its graph alone misses
 // them (narrowest beams, high-dimensional random data): the fingerprints are rebuilt on load.
-TEST_F(VectorIndexSnapshotTest, LoadedIndexFindsExactCopies) {
+// So are near-repeats through the terms the snapshot kept.
+TEST_F(VectorIndexSnapshotTest, LoadedIndexFindsExactCopiesAndNearRepeatsByTheirTerms) {
   constexpr std::size_t kDim = 64, kCount = 2000;
   const VectorIndexOptions o = testing::narrow_graph(kDim, kCount);
   std::mt19937 rng(11);
@@ -94,7 +95,8 @@ TEST_F(VectorIndexSnapshotTest, LoadedIndexFindsExactCopies) {
   std::vector<std::vector<float>> vectors;
   for (EntryId id = 0; id < kCount; ++id) {
     vectors.push_back(random_vector(rng, kDim));
-    ASSERT_TRUE(original->upsert(id, vectors.back()));
+    const std::vector<Term> terms{static_cast<Term>(id), 5'000'000};
+    ASSERT_TRUE(original->upsert(id, vectors.back(), std::nullopt, terms));
   }
   ASSERT_TRUE(original->remove(3));
   ASSERT_TRUE(original->save(path_));
@@ -102,12 +104,19 @@ TEST_F(VectorIndexSnapshotTest, LoadedIndexFindsExactCopies) {
   ASSERT_TRUE(loaded) << loaded.error().message();
   for (EntryId id = 0; id < kCount; ++id) {
     const auto m = (*loaded)->search(vectors[id], SearchRequest{.k = 1, .min_similarity = 0.999f}).value();
+    std::vector<float> moved = vectors[id];
+    for (std::size_t i = 0; i < 4; ++i) moved[i] += 0.3f;  // a near-repeat the poor graph may miss
+    const std::vector<Term> terms{static_cast<Term>(id)};
+    const auto near = (*loaded)->search(moved, SearchRequest{.k = 1, .min_similarity = 0.9f, .terms = terms}).value();
     if (id == 3) {
       EXPECT_TRUE(m.empty());
+      EXPECT_TRUE(near.empty());
       continue;
     }
     ASSERT_EQ(m.size(), 1u) << id;
     EXPECT_EQ(m[0].id, id);
+    ASSERT_EQ(near.size(), 1u) << id;
+    EXPECT_EQ(near[0].id, id);
   }
 }
 

@@ -279,6 +279,60 @@ TEST(VectorIndex, ExactCopiesAreFoundWhereTheGraphMissesThem) {
   EXPECT_EQ(m[0].id, 20u);
 }
 
+// A near-repeat (a moved copy) that the poor graph misses is found through the terms it shares
+// with the stored entry; without terms it is not; removed and expired entries leave the lists.
+TEST(VectorIndex, NearRepeatsAreFoundThroughSharedTerms) {
+  constexpr std::size_t kDim = 64, kCount = 3000;
+  std::mt19937 rng(21);
+  auto index = VectorIndex::create(testing::narrow_graph(kDim, kCount)).value();
+  std::vector<Vector> vs;
+  auto terms_of = [](EntryId id) { return std::vector<Term>{static_cast<Term>(id), static_cast<Term>(id / 100 + 1'000'000)}; };
+  for (EntryId id = 0; id < kCount; ++id) {
+    vs.push_back(random_unit(rng, kDim));
+    ASSERT_TRUE(index->upsert(id, vs.back(), std::nullopt, terms_of(id)));
+  }
+  auto moved = [&](EntryId id) {
+    Vector v = vs[id];
+    for (std::size_t i = 0; i < 4; ++i) v[i] += 0.05f;
+    return v;
+  };
+  std::size_t graph_misses = 0;
+  for (EntryId id = 0; id < kCount; ++id) {
+    const auto query = moved(id);
+    const float expected = dot(normalised_copy(query, kDim).value(), vs[id]);  // ~0.99; others < 0.6
+    if (top(*index, query)[0].id != id) ++graph_misses;
+    const auto terms = terms_of(id);
+    const auto m = index->search(query, SearchRequest{.k = 1, .terms = terms}).value();
+    ASSERT_EQ(m.size(), 1u) << id;
+    EXPECT_EQ(m[0].id, id);
+    EXPECT_NEAR(m[0].similarity, expected, 1e-4f);
+  }
+  EXPECT_GT(graph_misses, kCount / 10);  // the terms, not luck, found them
+
+  // Sharing only the coarse term (100 entries each) finds it too: the whole list is compared.
+  const std::vector<Term> coarse{static_cast<Term>(42 / 100 + 1'000'000)};
+  EXPECT_EQ(index->search(moved(42), SearchRequest{.k = 1, .terms = coarse}).value()[0].id, 42u);
+
+  ASSERT_TRUE(index->remove(7));
+  const auto terms7 = terms_of(7);
+  for (const auto& m : index->search(moved(7), SearchRequest{.k = 3, .terms = terms7}).value()) EXPECT_NE(m.id, 7u);
+  const auto now = Clock::now();
+  ASSERT_TRUE(index->upsert(8, vs[8], now + 1s, terms_of(8)));
+  const auto terms8 = terms_of(8);
+  EXPECT_EQ(index->search(moved(8), SearchRequest{.k = 1, .now = now, .terms = terms8}).value()[0].id, 8u);
+  for (const auto& m : index->search(moved(8), SearchRequest{.k = 3, .now = now + 2s, .terms = terms8}).value()) {
+    EXPECT_NE(m.id, 8u);
+  }
+  // set_terms replaces them: under its old terms the entry is no longer a term candidate.
+  ASSERT_TRUE(index->set_terms(9, std::vector<Term>{777}));
+  EXPECT_EQ(index->search(moved(9), SearchRequest{.k = 1, .terms = std::vector<Term>{777}}).value()[0].id, 9u);
+  EXPECT_FALSE(index->set_terms(kCount + 5, std::vector<Term>{1}));
+  // min_similarity applies to term candidates as to graph matches.
+  EXPECT_TRUE(index->search(moved(9), SearchRequest{.k = 1, .min_similarity = 0.9999f, .terms = std::vector<Term>{777}})
+                  .value()
+                  .empty());
+}
+
 // Readers, writers and hits from several threads at once: no crash, and every match names an
 // id that was inserted (run under TSan too).
 TEST(VectorIndex, ConcurrentSearchInsertRemoveTouch) {

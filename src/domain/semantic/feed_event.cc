@@ -1,6 +1,7 @@
 #include "domain/semantic/feed_event.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "domain/semantic/semantic_keys.h"
 
@@ -16,6 +17,11 @@ void append_fields(redis::Command& xadd, const FeedEvent& event) {
   if (event.op == FeedEvent::Op::add) {
     xadd.arg("exp").arg(event.expires_ms);
     xadd.arg("vec").arg(encode_vector(event.vector));
+    if (!event.terms.empty()) {
+      std::string bytes(event.terms.size() * sizeof(index::Term), '\0');
+      std::memcpy(bytes.data(), event.terms.data(), bytes.size());
+      xadd.arg("terms").arg(bytes);
+    }
   }
 }
 
@@ -23,7 +29,7 @@ Result<FeedEvent> parse_feed_fields(const redis::Reply& fields) {
   if (!fields.is_array() || fields.elements.size() % 2 != 0) {
     return Error(Errc::invalid_argument, "feed entry: fields are not name/value pairs");
   }
-  std::optional<std::string_view> op, id, exp, vec;
+  std::optional<std::string_view> op, id, exp, vec, terms;
   for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
     auto name = fields.elements[i].as_string();
     auto value = fields.elements[i + 1].as_string();
@@ -32,6 +38,7 @@ Result<FeedEvent> parse_feed_fields(const redis::Reply& fields) {
     else if (*name == "id") id = *value;
     else if (*name == "exp") exp = *value;
     else if (*name == "vec") vec = *value;
+    else if (*name == "terms") terms = *value;
   }
   FeedEvent event;
   if (!op || (*op != "add" && *op != "del" && *op != "clear")) {
@@ -54,6 +61,13 @@ Result<FeedEvent> parse_feed_fields(const redis::Reply& fields) {
   auto vector = decode_vector(*vec);
   if (!vector || vector->empty()) return Error(Errc::invalid_argument, "feed entry: bad vec");
   event.vector = std::move(*vector);
+  if (terms) {
+    if (terms->size() % sizeof(index::Term) != 0 || terms->size() > index::TermPostings::kMaxTermsPerSlot * sizeof(index::Term)) {
+      return Error(Errc::invalid_argument, "feed entry: bad terms");
+    }
+    event.terms.resize(terms->size() / sizeof(index::Term));
+    std::memcpy(event.terms.data(), terms->data(), terms->size());
+  }
   return event;
 }
 

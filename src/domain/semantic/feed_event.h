@@ -1,12 +1,13 @@
 // The change feed of one partition (`rag:semlog:{p}`, a Redis Stream): what every process tails
 // to keep its in-memory index in step with Redis. Pure encoding/decoding, unit-tested.
 //
-//   add: op=add id=<16 hex> exp=<expiry, ms since epoch> vec=<float32 bytes>
+//   add: op=add id=<16 hex> exp=<expiry, ms since epoch> vec=<float32 bytes> [terms=<u32 bytes>]
 //   del: op=del id=<16 hex>
 //   clear: op=clear                  (the whole partition was invalidated: drop its index)
 //
-// An add carries the vector and expiry so a tailing process can index the entry without another
-// round trip; the Hash stays the source of truth (lookups verify there before serving).
+// An add carries the vector, expiry and question terms (index/term_postings.h; little-endian
+// u32s, absent when the question had none) so a tailing process can index the entry without
+// another round trip; the Hash stays the source of truth (lookups verify there before serving).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,7 @@ struct FeedEvent {
   index::EntryId id = 0;
   std::int64_t expires_ms = 0;  // add only
   std::vector<float> vector;    // add only
+  std::vector<index::Term> terms{};  // add only; may be empty
 };
 
 // Appends the event's field/value pairs to an XADD command.

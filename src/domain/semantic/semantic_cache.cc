@@ -11,6 +11,7 @@
 
 #include "base/random.h"
 #include "domain/semantic/feed_event.h"
+#include "embed/question_terms.h"
 
 namespace ragcache::semantic {
 
@@ -96,7 +97,7 @@ struct SemanticCache::Shared {
     // double the cost of every insert.
     if (index.contains(state.key, event.id)) return;
     // A vector of the wrong dimension (another model's writer) is rejected by the index: ignore.
-    (void)index.upsert(state.key, event.id, event.vector, from_ms(event.expires_ms));
+    (void)index.upsert(state.key, event.id, event.vector, from_ms(event.expires_ms), event.terms);
   }
 
   void sweep_expired() {
@@ -221,8 +222,12 @@ asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::Parti
   Result<void> filled;
   if (snapshot) {
     auto loaded = shared->index.load_partition(partition, shared->embedder.dimension(), *snapshot);
-    if (loaded) shared->stats.rebuilt_entries.fetch_add(*loaded, std::memory_order_relaxed);
-    else filled = loaded.error();
+    if (loaded) {
+      shared->stats.rebuilt_entries.fetch_add(*loaded, std::memory_order_relaxed);
+      filled = co_await fill_terms(shared, partition, p);
+    } else {
+      filled = loaded.error();
+    }
   } else {
     filled = co_await rebuild(shared, partition, p);
   }
@@ -266,7 +271,7 @@ asio::awaitable<Result<void>> SemanticCache::rebuild(std::shared_ptr<Shared> sha
       if (!id || std::strtod(members[i + 1].str.c_str(), nullptr) <= static_cast<double>(now)) continue;
       const std::string key = shared->keys.entry(p, *id);
       ids.push_back(*id);
-      reads.emplace_back("HGET", key, "vector");
+      reads.emplace_back("HMGET", key, "vector", "question");
       reads.emplace_back("PTTL", key);
     }
     if (ids.empty()) continue;
@@ -277,23 +282,47 @@ asio::awaitable<Result<void>> SemanticCache::rebuild(std::shared_ptr<Shared> sha
     Command prune("ZREM", ids_key);
     bool pruned = false;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      const auto& vec = (*values)[2 * i];
+      const auto& fields = (*values)[2 * i];
       const auto& ttl = (*values)[2 * i + 1];
-      if (!vec.is_string() || ttl.kind != Reply::Kind::integer || ttl.integer == -2) {
+      const bool present = fields.is_array() && fields.elements.size() == 2 && fields.elements[0].is_string();
+      if (!present || ttl.kind != Reply::Kind::integer || ttl.integer == -2) {
         prune.arg(format_entry_id(ids[i]));
         pruned = true;
         continue;
       }
-      auto vector = decode_vector(vec.str);
+      auto vector = decode_vector(fields.elements[0].str);
       if (!vector || vector->empty()) continue;
       std::optional<index::Clock::time_point> expires;
       if (ttl.integer >= 0) expires = from_ms(read_at + ttl.integer);
-      if (shared->index.upsert(partition, ids[i], *vector, expires)) {
+      const auto& question = fields.elements[1];
+      const auto terms = question.is_string() ? embed::question_terms(question.str) : std::vector<index::Term>{};
+      if (shared->index.upsert(partition, ids[i], *vector, expires, terms)) {
         shared->stats.rebuilt_entries.fetch_add(1, std::memory_order_relaxed);
       }
     }
     if (pruned) (void)co_await client.exec(std::move(prune));  // tidying only: a failure changes nothing served
   } while (cursor != "0");
+  co_return Result<void>();
+}
+
+// A snapshot written before the index kept question terms has none: read the questions of the
+// entries without terms from Redis, a page of 1000 per round trip, and index their terms.
+asio::awaitable<Result<void>> SemanticCache::fill_terms(std::shared_ptr<Shared> shared, index::PartitionKey partition,
+                                                        std::string p) {
+  const auto ids = shared->index.ids_without_terms(partition);
+  for (std::size_t begin = 0; begin < ids.size(); begin += 1000) {
+    const std::size_t end = std::min(ids.size(), begin + 1000);
+    std::vector<Command> reads;
+    for (std::size_t i = begin; i < end; ++i) reads.emplace_back("HGET", shared->keys.entry(p, ids[i]), "question");
+    auto questions = co_await shared->client.exec_pipeline(std::move(reads));
+    if (!questions) co_return questions.error();
+    if (questions->size() != end - begin) co_return Error(Errc::internal, "semantic cache: short pipeline reply");
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& question = (*questions)[i - begin];
+      // A missing entry stays as it is: the next lookup that finds it verifies it away.
+      if (question.is_string()) shared->index.set_terms(partition, ids[i], embed::question_terms(question.str));
+    }
+  }
   co_return Result<void>();
 }
 
@@ -341,11 +370,12 @@ asio::awaitable<Result<index::EntryId>> SemanticCache::insert(index::PartitionKe
   // 2. The local index first: had the MULTI gone first, this process's tail could apply the
   //    add event before we do, and the capacity evictions would be lost (a lookup in between
   //    finds the id unverifiable and drops it; the feed's add puts it back).
-  auto evicted = shared->index.upsert(partition, id, *vector, from_ms(created + ttl_ms));
+  auto terms = embed::question_terms(question);
+  auto evicted = shared->index.upsert(partition, id, *vector, from_ms(created + ttl_ms), terms);
   if (!evicted) co_return evicted.error();
 
   // 3. The entry, its id, and the feed event, atomically (one slot).
-  FeedEvent event{FeedEvent::Op::add, id, created + ttl_ms, *vector};
+  FeedEvent event{FeedEvent::Op::add, id, created + ttl_ms, *vector, std::move(terms)};
   Command hset("HSET", key, "question", question, "vector", encode_vector(*vector), "answer", answer, "created", created);
   if (!exact_hash.empty()) hset.arg("exact").arg(exact_hash);
   std::vector<Command> cmds;
@@ -394,9 +424,11 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
   auto ready = co_await ensure_partition(partition, p);
   if (!ready) co_return ready.error();
 
+  const auto terms = embed::question_terms(question);
   index::SearchRequest request;
   request.k = shared->options.top_k;
   request.min_similarity = *min_similarity;
+  request.terms = terms;
   auto matches = shared->index.search(partition, *vector, request);
   if (!matches) co_return matches.error();
   if (matches->empty()) {
@@ -439,7 +471,7 @@ asio::awaitable<Result<std::size_t>> SemanticCache::delete_entries(std::shared_p
     zrem.arg(format_entry_id(id));
   }
   cmds.push_back(std::move(zrem));
-  for (auto id : ids) shared->append_feed_event(cmds, p, FeedEvent{FeedEvent::Op::del, id, 0, {}});
+  for (auto id : ids) shared->append_feed_event(cmds, p, FeedEvent{FeedEvent::Op::del, id, 0, {}, {}});
   cmds.emplace_back("EXEC");
   auto replies = co_await shared->client.exec_pipeline(std::move(cmds));
   if (!replies) co_return replies.error();
@@ -554,7 +586,7 @@ asio::awaitable<Result<std::size_t>> SemanticCache::clear_partition(std::shared_
   std::vector<Command> cmds;
   cmds.emplace_back("MULTI");
   cmds.emplace_back("DEL", ids_key);
-  shared->append_feed_event(cmds, p, FeedEvent{FeedEvent::Op::clear, 0, 0, {}});
+  shared->append_feed_event(cmds, p, FeedEvent{FeedEvent::Op::clear, 0, 0, {}, {}});
   cmds.emplace_back("EXEC");
   auto replies = co_await shared->client.exec_pipeline(std::move(cmds));
   if (!replies) co_return replies.error();

@@ -14,6 +14,10 @@
 //   lookup  = embed, top-k in the local index above the threshold, then VERIFY the candidates in
 //             Redis (one pipelined HMGET): a missing/expired entry is dropped from the index and
 //             the next candidate is served. Nothing is served that Redis no longer holds.
+//             The index is given the question's terms (embed/question_terms.h) with every entry
+//             and every query, so near-repeats are found even where the HNSW graph misses them
+//             (index/term_postings.h); the feed's add events carry them, a rebuild recomputes
+//             them from the stored question.
 //   invalidate = DEL + ZREM + XADD {op:del}; by exact hash: the entries its rag:semref names;
 //             by namespace: every partition its rag:semns names, emptied, then XADD {op:clear}.
 //   feed    = the first use of a partition in this process rebuilds its index from Redis (ZSCAN
@@ -119,7 +123,8 @@ class SemanticCache {
   // load_index() must come before any other use of that partition in this process (else
   // invalid_argument); it indexes the snapshot instead of rebuilding from Redis and then tails
   // the feed. Entries written after the snapshot was taken are not indexed (until re-inserted);
-  // deleted ones are verified away at lookup. For benchmarks and fast restarts.
+  // deleted ones are verified away at lookup. A snapshot without question terms (written before
+  // the index kept them) gets them from the stored questions. For benchmarks and fast restarts.
   Result<void> save_index(const index::PartitionKey& partition, const std::string& path) const;
   boost::asio::awaitable<Result<std::size_t>> load_index(index::PartitionKey partition, std::string path);
 
@@ -141,6 +146,8 @@ class SemanticCache {
                                                         const std::string* snapshot = nullptr);
   static boost::asio::awaitable<Result<void>> rebuild(std::shared_ptr<Shared> shared, index::PartitionKey partition,
                                                       std::string p);
+  static boost::asio::awaitable<Result<void>> fill_terms(std::shared_ptr<Shared> shared, index::PartitionKey partition,
+                                                         std::string p);
   static boost::asio::awaitable<Result<std::size_t>> delete_entries(std::shared_ptr<Shared> shared, std::string p,
                                                                     std::vector<index::EntryId> ids);
   static boost::asio::awaitable<Result<std::size_t>> clear_partition(std::shared_ptr<Shared> shared, std::string p);

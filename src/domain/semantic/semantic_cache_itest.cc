@@ -10,8 +10,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <filesystem>
+#include <random>
+
 #include "base/random.h"
 #include "domain/semantic/semantic_itest_support.h"
+#include "index/index_test_support.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
 
@@ -230,6 +234,83 @@ TEST_F(SemanticCacheTest, FreshInstanceRebuildsFromRedis) {
   }());
 }
 
+// With a deliberately poor graph, a near-repeat ("please ..." before a stored question) is
+// still found through the words it shares with the stored question, however the index was
+// filled: by this process's inserts, through the feed, by a rebuild from Redis, and from a
+// snapshot written without terms. A cache that searches the graph alone misses many of them.
+TEST_F(SemanticCacheTest, NearRepeatsAreFoundThroughTheirWordsHoweverTheIndexWasFilled) {
+  constexpr std::size_t kCount = 400;
+  auto o = options();
+  o.index.partition = index::testing::narrow_graph(embedder_->dimension(), 10'000);
+  auto graph_only = o;
+  graph_only.index.partition.term_candidates = 0;
+  const std::string snapshot = std::filesystem::temp_directory_path() / (prefix_.substr(0, prefix_.size() - 1) + "-idx");
+  std::vector<std::string> questions;
+  std::mt19937 rng(5);
+  const char* syllables[] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri"};
+  auto word = [&] {
+    std::string w;
+    for (int i = 0; i < 3; ++i) w += syllables[rng() % 12];
+    return w;
+  };
+  for (std::size_t i = 0; i < kCount; ++i) {
+    questions.push_back("how do i " + word() + " the " + word() + " " + word() + " of my " + word());
+  }
+  auto client = make_client();
+  auto reader = make_cache(*client, o);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    // `reader` tails the partition before anything is written: it learns every entry by the feed.
+    auto none = co_await reader->lookup(kTenantA, questions[0]);
+    EXPECT_TRUE(none && !*none);
+    std::vector<index::EntryId> ids;
+    {
+      auto writer = make_cache(*client, o);
+      for (const auto& q : questions) {
+        auto id = co_await writer->insert(kTenantA, q, "answer to " + q);
+        EXPECT_TRUE(id);
+        if (id) ids.push_back(*id);
+      }
+      EXPECT_TRUE(writer->save_index(kTenantA, snapshot));
+    }
+    for (int i = 0; i < 500 && reader->indexed_entries() < kCount; ++i) co_await sleep_for(10ms);
+    EXPECT_EQ(reader->indexed_entries(), kCount);
+
+    // The snapshot again, without its terms (as one written before the index kept them).
+    {
+      auto plain = index::VectorIndex::load(o.index.partition, snapshot);
+      EXPECT_TRUE(plain);
+      if (plain) {
+        for (auto id : ids) (*plain)->set_terms(id, {});
+        EXPECT_EQ((*plain)->ids_without_terms().size(), kCount);
+        EXPECT_TRUE((*plain)->save(snapshot));
+      }
+    }
+    auto rebuilt = make_cache(*client, o);
+    auto from_snapshot = make_cache(*client, o);
+    auto loaded = co_await from_snapshot->load_index(kTenantA, snapshot);
+    EXPECT_TRUE(loaded && *loaded == kCount);
+    auto blind = make_cache(*client, graph_only);
+
+    std::size_t graph_misses = 0;
+    for (const auto& q : questions) {
+      const std::string near = "please " + q;
+      for (auto* cache : {reader.get(), rebuilt.get(), from_snapshot.get()}) {
+        auto hit = co_await cache->lookup(kTenantA, near);
+        EXPECT_TRUE(hit && *hit) << near;
+        if (hit && *hit) {
+          EXPECT_EQ((*hit)->question, q);
+        }
+      }
+      auto alone = co_await blind->lookup(kTenantA, near);
+      EXPECT_TRUE(alone);
+      if (alone && (!*alone || (*alone)->question != q)) ++graph_misses;
+    }
+    EXPECT_GT(graph_misses, kCount / 10);  // so the hits above are the terms' doing
+  }());
+  std::filesystem::remove(snapshot + ".hnsw");
+  std::filesystem::remove(snapshot + ".slots");
+}
+
 TEST_F(SemanticCacheTest, BadOptionsAndInputsAreErrors) {
   auto client = make_client();
   auto o = options();
@@ -267,7 +348,9 @@ TEST_F(SemanticCacheTest, LookupEmbeddingServesTheInsertAfterAMiss) {
     std::vector<std::string> texts{question};
     auto direct = co_await embedder_->embed(texts);
     EXPECT_TRUE(direct && direct->size() == 1);
-    if (direct && direct->size() == 1) EXPECT_EQ(embedding, (*direct)[0]);
+    if (direct && direct->size() == 1) {
+      EXPECT_EQ(embedding, (*direct)[0]);
+    }
     auto id = co_await cache->insert(kTenantA, question, "The Pro plan.", "", std::move(embedding));
     EXPECT_TRUE(id);
     auto hit = co_await cache->lookup(kTenantA, question);

@@ -89,6 +89,14 @@ TEST(FeedEvent, AddDelAndClearRoundTrip) {
   EXPECT_EQ(back->id, 42u);
   EXPECT_EQ(back->expires_ms, 1700000000123);
   EXPECT_EQ(back->vector, add.vector);
+  EXPECT_TRUE(back->terms.empty());  // none given: no terms field
+
+  FeedEvent with_terms{FeedEvent::Op::add, 43, 1700000000123, {1.0f}, {7u, 0xdeadbeefu}};
+  redis::Command c0("XADD", "k", "*");
+  append_fields(c0, with_terms);
+  auto back0 = parse_feed_fields(fields_of(c0, 3));
+  ASSERT_TRUE(back0);
+  EXPECT_EQ(back0->terms, with_terms.terms);
 
   FeedEvent del{FeedEvent::Op::del, 7, 0, {}};
   redis::Command c2("XADD", "k", "*");
@@ -116,6 +124,13 @@ TEST(FeedEvent, MalformedEntriesAreErrorsNotCrashes) {
   EXPECT_FALSE(parse_feed_fields(fields_of(bad_exp, 1)));
   redis::Command odd("X", "op");
   EXPECT_FALSE(parse_feed_fields(fields_of(odd, 1)));
+  // Terms are whole u32s, at most 32 of them.
+  redis::Command ragged("X", "op", "add", "id", format_entry_id(1), "exp", "5", "vec", encode_vector(std::vector<float>{1.0f}),
+                        "terms", "abcde");
+  EXPECT_FALSE(parse_feed_fields(fields_of(ragged, 1)));
+  redis::Command too_many("X", "op", "add", "id", format_entry_id(1), "exp", "5", "vec", encode_vector(std::vector<float>{1.0f}),
+                          "terms", std::string(33 * 4, 'x'));
+  EXPECT_FALSE(parse_feed_fields(fields_of(too_many, 1)));
 }
 
 TEST(FeedEvent, XreadReplyKeepsOrderSkipsMalformedAndAdvances) {
