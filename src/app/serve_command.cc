@@ -288,7 +288,8 @@ int run_serve(const ServeConfig& config) {
     asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
       co_await server.stop(std::chrono::milliseconds(config.shutdown_grace_ms));
       co_await hot_recorder.stop();  // the counts of the last requests, before Redis goes
-      semantic_parts.cache.reset();  // while the io_context runs (its tail loops end on it)
+      if (semantic_parts.cache) co_await semantic_parts.cache->stop(std::chrono::milliseconds(1000));
+      semantic_parts.cache.reset();  // while the io_context runs
       if (mock_server) co_await mock_server->stop(std::chrono::milliseconds(100));
       ctx.stop();
     }, asio::detached);

@@ -75,7 +75,7 @@ struct Server::State {
   std::uint64_t next_id = 0;
 
   CounterFamily* requests_metric = nullptr;
-  std::atomic<Counter*> ok_requests_metric{nullptr};  // requests_metric's code="200" child
+  Counter* ok_requests_metric = nullptr;  // requests_metric's code="200" child, the common one
   Histogram* duration_metric = nullptr;
   Gauge* open_metric = nullptr;
 
@@ -165,14 +165,9 @@ asio::awaitable<void> dispatch(Server::State& st, Request& req, ResponseWriter& 
 void record(Server::State& st, const ResponseWriter& w, std::chrono::steady_clock::time_point start) {
   st.served.fetch_add(1, std::memory_order_relaxed);
   if (!st.requests_metric) return;
-  // The 200 series is resolved once (a family lookup builds strings and takes a lock); a race
-  // between two threads resolving it finds the same child.
-  Counter* requests = w.status() == 200 ? st.ok_requests_metric.load(std::memory_order_acquire) : nullptr;
-  if (!requests) {
-    requests = &st.requests_metric->with({std::to_string(w.status())});
-    if (w.status() == 200) st.ok_requests_metric.store(requests, std::memory_order_release);
-  }
-  requests->inc();
+  // The 200 series was resolved at construction: a family lookup builds strings and takes a lock.
+  Counter& requests = w.status() == 200 ? *st.ok_requests_metric : st.requests_metric->with({std::to_string(w.status())});
+  requests.inc();
   st.duration_metric->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
@@ -311,6 +306,7 @@ Server::Server(asio::io_context& ctx, ServerOptions options, Router router)
     : state_(std::make_shared<State>(ctx, std::move(options), std::move(router))) {
   if (auto* m = state_->opts.metrics) {
     state_->requests_metric = &m->counter("http_requests_total", "HTTP requests served, by status code", {"code"});
+    state_->ok_requests_metric = &state_->requests_metric->with({"200"});
     state_->duration_metric =
         &m->histogram("http_request_duration_seconds", "Time from request header to the end of the response").with({});
     state_->open_metric = &m->gauge("http_connections_open", "Open client connections").with({});

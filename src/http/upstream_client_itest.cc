@@ -255,6 +255,34 @@ TEST(UpstreamClient, FirstByteTimeout) {
   EXPECT_EQ(client->stats().idle_connections, 0u);  // a timed-out connection is never reused
 }
 
+// A request's own first-byte timeout overrides the client's, both ways: shorter fails sooner,
+// longer lets a slow header through (what upstream_chat does for a non-stream completion).
+TEST(UpstreamClient, RequestFirstByteTimeoutOverridesTheClients) {
+  MockFixture f;
+  asio::io_context ctx;
+  auto client = make_client(ctx, f.server.base_url(), [](UpstreamOptions& o) { o.first_byte_timeout = 300ms; });
+  run_async(ctx, [&]() -> asio::awaitable<void> {
+    Headers h;
+    h.emplace_back("X-Mock-Latency-Ms", "800");
+    auto longer = chat_request("slow but allowed", false, h);
+    longer.first_byte_timeout = 5s;
+    auto ok = co_await client->send(std::move(longer));
+    EXPECT_TRUE(ok.has_value()) << ok.error().message();
+    if (ok) {
+      EXPECT_EQ(ok->status, 200);
+    }
+
+    auto shorter = chat_request("too slow", false, h);
+    shorter.first_byte_timeout = 100ms;
+    // The answer would have come after 800 ms: a first-byte timeout means it gave up before.
+    auto failed = co_await client->send(std::move(shorter));
+    EXPECT_FALSE(failed.has_value());
+    if (!failed) {
+      EXPECT_EQ(failed.error().code, make_error_code(HttpErrc::first_byte_timeout)) << failed.error().message();
+    }
+  }(), 10s);
+}
+
 TEST(UpstreamClient, TotalTimeoutCoversSlowStreams) {
   MockFixture f;
   asio::io_context ctx;

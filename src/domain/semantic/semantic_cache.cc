@@ -60,6 +60,7 @@ struct SemanticCache::Shared {
   index::IndexManager index;
   SemanticCacheStats stats;
   std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> running_tails{0};  // tail loops not yet ended
   std::atomic<std::int64_t> last_sweep_ms{0};
   std::mutex mutex;  // guards partitions
   std::unordered_map<std::string, std::shared_ptr<PartitionState>> partitions;  // by partition id
@@ -115,6 +116,11 @@ asio::awaitable<void> SemanticCache::tail_loop(std::shared_ptr<Shared> shared, s
                                                std::string last_id) {
   const auto block = shared->options.feed_block;
   const std::string feed = shared->keys.feed(state->p);
+  struct Running {  // counted from the first line to the last, whichever way the loop ends
+    std::atomic<std::size_t>& count;
+    explicit Running(std::atomic<std::size_t>& c) : count(c) { count.fetch_add(1); }
+    ~Running() { count.fetch_sub(1); }
+  } running(shared->running_tails);
   while (!shared->stopping.load()) {
     Command xread("XREAD", "COUNT", 512, "BLOCK", static_cast<std::int64_t>(block.count()), "STREAMS", feed, last_id);
     redis::Connection::Timeout timeout = block + std::chrono::milliseconds(2000);
@@ -159,13 +165,30 @@ SemanticCache::SemanticCache(redis::Client& client, embed::Embedder& embedder, S
                              index::SimilarityThresholds thresholds)
     : shared_(std::make_shared<Shared>(client, embedder, std::move(options))), thresholds_(std::move(thresholds)) {}
 
-SemanticCache::~SemanticCache() {
+SemanticCache::~SemanticCache() { close_tails(); }
+
+void SemanticCache::close_tails() {
   shared_->stopping.store(true);
   std::lock_guard lock(shared_->mutex);
   for (auto& [p, state] : shared_->partitions) {
     if (state->conn) (*state->conn)->close();  // fails the pending XREAD: the loop sees `stopping`
   }
 }
+
+asio::awaitable<void> SemanticCache::stop(std::chrono::milliseconds grace) {
+  close_tails();
+  // The closes and the failed XREADs complete on the executor: wait for the loops to see them.
+  // Otherwise a loop suspended on its XREAD when the io_context stops keeps its connection, its
+  // partition and the whole index alive for good (LeakSanitizer reports it at exit).
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  asio::steady_timer pause(co_await asio::this_coro::executor);
+  while (shared_->running_tails.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    pause.expires_after(std::chrono::milliseconds(5));
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+}
+
+std::size_t SemanticCache::running_tails() const { return shared_->running_tails.load(); }
 
 const SemanticKeys& SemanticCache::keys() const { return shared_->keys; }
 const SemanticCacheStats& SemanticCache::stats() const { return shared_->stats; }

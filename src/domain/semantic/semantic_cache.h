@@ -128,6 +128,12 @@ class SemanticCache {
   Result<void> save_index(const index::PartitionKey& partition, const std::string& path) const;
   boost::asio::awaitable<Result<std::size_t>> load_index(index::PartitionKey partition, std::string path);
 
+  // Shutdown: closes the feed tails and waits (up to `grace`) until their loops have ended, so
+  // nothing of this cache stays suspended on the executor. Only destruction may follow.
+  boost::asio::awaitable<void> stop(std::chrono::milliseconds grace);
+  // Feed tail loops running (one per partition used here, until stop/destruction).
+  std::size_t running_tails() const;
+
   // Per-namespace thresholds: configure before serving traffic (not synchronised).
   index::SimilarityThresholds& thresholds() { return thresholds_; }
   const SemanticKeys& keys() const;
@@ -141,6 +147,7 @@ class SemanticCache {
   SemanticCache(redis::Client& client, embed::Embedder& embedder, SemanticCacheOptions options,
                 index::SimilarityThresholds thresholds);
   boost::asio::awaitable<Result<std::vector<float>>> embed_one(const std::string& question);
+  void close_tails();
   // Rebuilds (or loads `snapshot`) and starts the tail the first time `partition` is used here.
   boost::asio::awaitable<Result<void>> ensure_partition(const index::PartitionKey& partition, const std::string& p,
                                                         const std::string* snapshot = nullptr);

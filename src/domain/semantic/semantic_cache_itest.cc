@@ -311,6 +311,22 @@ TEST_F(SemanticCacheTest, NearRepeatsAreFoundThroughTheirWordsHoweverTheIndexWas
   std::filesystem::remove(snapshot + ".slots");
 }
 
+// stop() returns only once every feed tail has ended: a shutdown that stops the io_context right
+// after it leaves nothing suspended (a suspended tail would keep the cache's index alive).
+TEST_F(SemanticCacheTest, StopEndsTheFeedTailsBeforeItReturns) {
+  auto client = make_client();
+  auto cache = make_cache(*client, options());
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto a = co_await cache->lookup(kTenantA, "What is the capital of France?");
+    auto b = co_await cache->lookup(kTenantB, "What is the capital of France?");
+    EXPECT_TRUE(a && b);
+    for (int i = 0; i < 200 && cache->running_tails() < 2; ++i) co_await sleep_for(10ms);
+    EXPECT_EQ(cache->running_tails(), 2u);  // one per partition used
+    co_await cache->stop(std::chrono::milliseconds(3000));
+    EXPECT_EQ(cache->running_tails(), 0u);
+  }());
+}
+
 TEST_F(SemanticCacheTest, BadOptionsAndInputsAreErrors) {
   auto client = make_client();
   auto o = options();

@@ -46,21 +46,21 @@ struct Gateway::Metrics {
                                "Upstream tokens (prompt + completion) not spent thanks to the cache")
                          .with({})),
         redis_errors(r.counter("redis_errors_total", "Redis operations that failed (cache bypassed)").with({})),
-        duration(r.histogram("request_duration_seconds", "Chat completion request duration", {"cache"})) {}
+        duration(r.histogram("request_duration_seconds", "Chat completion request duration", {"cache"})) {
+    // Every cache result's series up front (they show as 0 until used): a family lookup builds
+    // label strings and takes a lock, which the per-request path then never does.
+    for (std::size_t i = 0; i < kLabels.size(); ++i) {
+      counts[i] = &requests.with({kLabels[i]});
+      durations[i] = &duration.with({kLabels[i]});
+    }
+  }
 
   void record(std::string_view cache, Clock::time_point start) {
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     for (std::size_t i = 0; i < kLabels.size(); ++i) {
       if (kLabels[i] != cache) continue;
-      // Resolved on first use (a family lookup builds label strings and takes a lock): every
-      // later request goes straight to its series. Two threads resolving at once find the same
-      // child, so the race is harmless.
-      http::Counter* count = counts[i].load(std::memory_order_acquire);
-      if (!count) counts[i].store(count = &requests.with({cache}), std::memory_order_release);
-      http::Histogram* time = durations[i].load(std::memory_order_acquire);
-      if (!time) durations[i].store(time = &duration.with({cache}), std::memory_order_release);
-      count->inc();
-      time->observe(seconds);
+      counts[i]->inc();
+      durations[i]->observe(seconds);
       return;
     }
     requests.with({cache}).inc();
@@ -69,8 +69,8 @@ struct Gateway::Metrics {
 
   static constexpr std::array<std::string_view, 7> kLabels = {"HIT",    "SEMANTIC", "MISS",        "SHARED",
                                                               "BYPASS", "ERROR",    "RATE_LIMITED"};
-  std::array<std::atomic<http::Counter*>, kLabels.size()> counts{};
-  std::array<std::atomic<http::Histogram*>, kLabels.size()> durations{};
+  std::array<http::Counter*, kLabels.size()> counts{};
+  std::array<http::Histogram*, kLabels.size()> durations{};
 };
 
 namespace {
