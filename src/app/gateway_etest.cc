@@ -360,6 +360,15 @@ TEST(GatewayE2E, RateLimitIsSharedByGatewaysAndAnswers429WithHeaders) {
                                   R"({"model":"mock-gpt","messages":[{"role":"user","content":"other"}]})",
                                   {"Authorization: Bearer key-2"}),
             200);
+  // /v1/embeddings draws on the same budget: spent for key-1, not for key-2.
+  const std::string embed = R"({"model":"mock-embed","input":"rate limited text"})";
+  std::string embed_body;
+  EXPECT_EQ(testing::http_request("POST", gateway_b.base_url() + "/v1/embeddings", embed, {"Authorization: Bearer key-1"},
+                                  &embed_body),
+            429);
+  EXPECT_EQ(json::parse(embed_body).at("error").at("code"), "rate_limit_exceeded") << embed_body;
+  EXPECT_EQ(testing::http_request("POST", gateway_b.base_url() + "/v1/embeddings", embed, {"Authorization: Bearer key-2"}),
+            200);
 }
 
 TEST(GatewayE2E, HotQuestionsRankWhatIsAsked) {

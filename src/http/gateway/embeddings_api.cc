@@ -120,7 +120,11 @@ asio::awaitable<void> Gateway::embeddings(http::Request& req, http::ResponseWrit
     co_return;
   }
   EmbeddingsRequest er = std::move(*parsed);
-  const std::string scope = embeddings_cache_scope(tenant_of(req), options_.shared_tenant, er);
+  const std::string tenant = tenant_of(req);
+  // The same request budget as chat: an embeddings call costs an upstream call too.
+  const bool admitted = co_await within_request_rate(tenant, w);
+  if (!admitted) co_return;
+  const std::string scope = embeddings_cache_scope(tenant, options_.shared_tenant, er);
   auto& inputs_counter = deps_.metrics->counter("embedding_inputs_total", "Inputs of /v1/embeddings by cache result",
                                                 {"cache"});
 

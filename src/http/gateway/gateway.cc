@@ -194,6 +194,23 @@ void Gateway::add_routes(http::Router& router) {
   dashboard::add_dashboard_routes(router);
 }
 
+// One Lua call; a refused request costs nothing more.
+asio::awaitable<bool> Gateway::within_request_rate(const std::string& tenant, http::ResponseWriter& w) {
+  if (options_.rate.unlimited() || !deps_.rate_limiter) co_return true;
+  auto decision = co_await deps_.rate_limiter->check(tenant, options_.rate);
+  if (!decision) {
+    metrics_->redis_errors.inc();
+    decision = limits::rate_decision_on_error(options_.limiter_failure, options_.rate, std::chrono::seconds(1));
+  }
+  if (decision->allowed) co_return true;
+  http::Headers headers;
+  for (auto& h : limits::rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
+  // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
+  http::Response refused{429, "application/json", limits::rate_limit_error_body(*decision), std::move(headers)};
+  co_await w.send(std::move(refused));
+  co_return false;
+}
+
 asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w, RequestLog& log) {
   const auto start = Clock::now();
   auto parsed = parse_chat_request(req.body());
@@ -205,22 +222,10 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   ChatRequest cr = std::move(*parsed);
   const std::string tenant = tenant_of(req);
 
-  // Rate limit: one Lua call; a refused request costs nothing.
-  if (!options_.rate.unlimited() && deps_.rate_limiter) {
-    auto decision = co_await deps_.rate_limiter->check(tenant, options_.rate);
-    if (!decision) {
-      metrics_->redis_errors.inc();
-      decision = limits::rate_decision_on_error(options_.limiter_failure, options_.rate, std::chrono::seconds(1));
-    }
-    if (!decision->allowed) {
-      http::Headers headers;
-      for (auto& h : limits::rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
-      // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
-      http::Response refused{429, "application/json", limits::rate_limit_error_body(*decision), std::move(headers)};
-      co_await w.send(std::move(refused));
-      metrics_->record("RATE_LIMITED", start);
-      co_return;
-    }
+  const bool admitted = co_await within_request_rate(tenant, w);
+  if (!admitted) {
+    metrics_->record("RATE_LIMITED", start);
+    co_return;
   }
 
   std::string ns;

@@ -115,6 +115,9 @@ class Gateway {
 
  private:
   std::int64_t estimate_tokens(const ChatRequest& cr) const;
+  // The tenant's request rate (--limits-requests-per-minute), shared by every endpoint that calls
+  // the model. False: refused, and the 429 (with its rate-limit headers) has been sent.
+  boost::asio::awaitable<bool> within_request_rate(const std::string& tenant, http::ResponseWriter& w);
   // Runs a handler and writes its access-log line (access_log.h) when the log is on.
   using Handler = boost::asio::awaitable<void> (Gateway::*)(http::Request&, http::ResponseWriter&);
   using LoggedHandler = boost::asio::awaitable<void> (Gateway::*)(http::Request&, http::ResponseWriter&, RequestLog&);
