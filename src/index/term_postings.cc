@@ -20,7 +20,7 @@ void TermPostings::assign(std::uint32_t slot, std::span<const Term> terms) {
       // Every slot on it forgets the term too, so clear() never looks for it again.
       for (std::uint32_t other : list.slots) {
         auto& theirs = terms_of_slot_[other];
-        theirs.erase(std::find(theirs.begin(), theirs.end(), term));
+        if (auto at = std::find(theirs.begin(), theirs.end(), term); at != theirs.end()) theirs.erase(at);
       }
       list.slots = {};
       list.saturated = true;
