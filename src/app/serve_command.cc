@@ -288,6 +288,9 @@ int run_serve(const ServeConfig& config) {
     asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
       co_await server.stop(std::chrono::milliseconds(config.shutdown_grace_ms));
       co_await hot_recorder.stop();  // the counts of the last requests, before Redis goes
+      // Tails blocked on Redis end now, while the io_context runs: stopped later, a tail and its
+      // connection would keep each other alive for good.
+      co_await exact.stop_invalidation_listener(std::chrono::milliseconds(1000));
       if (semantic_parts.cache) co_await semantic_parts.cache->stop(std::chrono::milliseconds(1000));
       semantic_parts.cache.reset();  // while the io_context runs
       if (mock_server) co_await mock_server->stop(std::chrono::milliseconds(100));

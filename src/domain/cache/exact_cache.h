@@ -97,6 +97,10 @@ class ExactCache {
 
   // Tails rag:l1inval so deletions by other replicas reach this L1. Idempotent.
   void start_invalidation_listener();
+  // Shutdown: stops that tail and waits (up to `grace`) until its loop has ended, so nothing of it
+  // stays suspended on the executor. The L1 is no longer kept in step afterwards.
+  boost::asio::awaitable<void> stop_invalidation_listener(std::chrono::milliseconds grace);
+  bool invalidation_listener_running() const;
 
   // ---- used by SingleFlight ----
   // Encodes an answer for storing (nullopt: not to be stored; counted).
@@ -116,6 +120,7 @@ class ExactCache {
 
  private:
   boost::asio::awaitable<void> publish_invalidation(std::string field, std::string value);
+  void close_listener();
 
   redis::Client& client_;
   ExactCacheOptions options_;

@@ -272,6 +272,10 @@ TEST_P(ExactCacheTest, L1ServesHitsAndDeletionReachesOtherReplicas) {
       if (!gone) co_await sleep_for(10ms);
     }
     EXPECT_TRUE(gone) << "b's L1 still serves a deleted entry";
+    // Shutdown: the listener's loop has ended when the stop returns.
+    EXPECT_TRUE(a.invalidation_listener_running());
+    co_await a.stop_invalidation_listener(3000ms);
+    EXPECT_FALSE(a.invalidation_listener_running());
   }());
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "base/poll_until.h"
 #include "base/random.h"
 #include "domain/semantic/feed_event.h"
 #include "embed/question_terms.h"
@@ -180,12 +181,9 @@ asio::awaitable<void> SemanticCache::stop(std::chrono::milliseconds grace) {
   // The closes and the failed XREADs complete on the executor: wait for the loops to see them.
   // Otherwise a loop suspended on its XREAD when the io_context stops keeps its connection, its
   // partition and the whole index alive for good (LeakSanitizer reports it at exit).
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  asio::steady_timer pause(co_await asio::this_coro::executor);
-  while (shared_->running_tails.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-    pause.expires_after(std::chrono::milliseconds(5));
-    co_await pause.async_wait(asio::use_awaitable);
-  }
+  auto* shared = shared_.get();
+  auto ended = [shared] { return shared->running_tails.load() == 0; };  // named: no temporaries in co_await (GCC 12)
+  co_await poll_until(ended, grace);
 }
 
 std::size_t SemanticCache::running_tails() const { return shared_->running_tails.load(); }
