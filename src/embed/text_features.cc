@@ -121,7 +121,8 @@ std::string normalise_number(std::u32string_view run) {
 
 class Tokenizer {
  public:
-  Tokenizer(const FeatureWeights& w, std::vector<Feature>& out) : w_(w), out_(out) {}
+  Tokenizer(const FeatureWeights& w, std::vector<Feature>& out, bool words_only)
+      : w_(w), out_(out), words_only_(words_only) {}
 
   void run(std::u32string_view text) {
     std::size_t i = 0;
@@ -242,9 +243,13 @@ class Tokenizer {
     segment_.push_back(std::move(t));
   }
 
-  void emit(FeatureFamily f, std::string key, float weight) { out_.push_back({f, std::move(key), weight}); }
+  void emit(FeatureFamily f, std::string key, float weight) {
+    if (words_only_ && f != FeatureFamily::word) return;
+    out_.push_back({f, std::move(key), weight});
+  }
 
   void emit_char_ngrams(const std::u32string& surface, float weight) {
+    if (words_only_) return;  // the costliest family: skipped before its strings are built
     std::u32string padded;
     padded.reserve(surface.size() + 2);
     padded.push_back('<');
@@ -267,7 +272,7 @@ class Tokenizer {
 
   // Phrase features of the run of words just finished (CJK text or the end breaks runs).
   void end_segment() {
-    for (std::size_t i = 0; i + 1 < segment_.size(); ++i) {
+    for (std::size_t i = 0; !words_only_ && i + 1 < segment_.size(); ++i) {
       const Token& a = segment_[i];
       const Token& b = segment_[i + 1];
       emit(FeatureFamily::phrase, "p:" + a.key + "|" + b.key, std::sqrt(a.weight * b.weight));
@@ -294,7 +299,7 @@ class Tokenizer {
       }
       after_content = t.content;
     }
-    for (std::size_t i = 0; i < content.size(); ++i) {
+    for (std::size_t i = 0; !words_only_ && i < content.size(); ++i) {
       if (i + 1 < content.size()) {
         emit(FeatureFamily::phrase, "s:" + content[i].first + "|" + content[i + 1].first,
              std::sqrt(content[i].second * content[i + 1].second));
@@ -346,7 +351,7 @@ class Tokenizer {
     // Pairs of non-overlapping content bigrams close to each other: the CJK counterpart of
     // word pairs (one changed or added word touches many of them).
     const std::size_t window = static_cast<std::size_t>(std::max(w_.pair_window, 0)) + 1;
-    for (std::size_t i = 0; i + 1 < content.size(); ++i) {
+    for (std::size_t i = 0; !words_only_ && i + 1 < content.size(); ++i) {
       for (std::size_t j = i + 2; j + 1 < content.size() && j <= i + window; ++j) {
         std::string a = encode_utf8(content.substr(i, 2)), b = encode_utf8(content.substr(j, 2));
         if (b < a) std::swap(a, b);
@@ -357,6 +362,7 @@ class Tokenizer {
 
   const FeatureWeights& w_;
   std::vector<Feature>& out_;
+  const bool words_only_;
   std::vector<Token> segment_;
 };
 
@@ -387,11 +393,11 @@ std::string stem_word(std::string w) {
   return w;
 }
 
-std::vector<Feature> extract_features(std::string_view text, const FeatureWeights& weights) {
+std::vector<Feature> extract_features(std::string_view text, const FeatureWeights& weights, bool words_only) {
   std::u32string folded = decode_utf8(text);
   for (char32_t& c : folded) c = fold(c);
   std::vector<Feature> out;
-  Tokenizer(weights, out).run(folded);
+  Tokenizer(weights, out, words_only).run(folded);
   if (out.empty()) out.push_back({FeatureFamily::word, "raw:" + std::string(text), 1.0f});
   return out;
 }

@@ -26,6 +26,23 @@ float weight_of(std::string_view text, std::string_view key) {
   return 0.0f;
 }
 
+TEST(TextFeatures, WordsOnlyGivesExactlyTheWordFeaturesOfAFullExtraction) {
+  for (std::string_view text : {"Transfer money from Paris to London before 2024?", "I can't log in, why not?",
+                                "price of $3.50 in 2023 (50%)", "如何取消我的订阅", "今天的天气不好", "!!!", ""}) {
+    std::vector<Feature> words;
+    for (auto& f : extract_features(text)) {
+      if (f.family == FeatureFamily::word) words.push_back(f);
+    }
+    const auto only = extract_features(text, {}, /*words_only=*/true);
+    ASSERT_EQ(only.size(), words.size()) << text;
+    for (std::size_t i = 0; i < only.size(); ++i) {
+      EXPECT_EQ(only[i].family, FeatureFamily::word) << text;
+      EXPECT_EQ(only[i].key, words[i].key) << text;
+      EXPECT_EQ(only[i].weight, words[i].weight) << text;
+    }
+  }
+}
+
 TEST(TextFeatures, WordsAreFoldedAndStemmed) {
   const auto words = keys("Cancel my Subscriptions, PLEASE!", FeatureFamily::word);
   EXPECT_THAT(words, Contains("w:cancel"));
