@@ -1,15 +1,31 @@
-// Waiting for a state another coroutine reaches, from inside a coroutine: checks `done` every
-// `step` on the current executor until it holds or `grace` has passed. For shutdown paths (a
-// loop that must see its connection closed before the io_context stops), not for hot paths.
+// Shutdown helpers for loops that block on Redis: a loop suspended on its connection when the
+// io_context stops keeps that connection (and all the loop holds) alive for good, so its owner
+// closes the connection and waits, from a coroutine, until the loop has ended.
+//   ScopedCount: held by the loop from its first line to its last, whichever way it ends;
+//   poll_until:  checks `done` every `step` on the current executor until it holds or `grace`
+//                has passed. Not for hot paths.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <chrono>
+#include <cstddef>
 
 namespace ragcache {
+
+class ScopedCount {
+ public:
+  explicit ScopedCount(std::atomic<std::size_t>& count) : count_(count) { count_.fetch_add(1); }
+  ~ScopedCount() { count_.fetch_sub(1); }
+  ScopedCount(const ScopedCount&) = delete;
+  ScopedCount& operator=(const ScopedCount&) = delete;
+
+ private:
+  std::atomic<std::size_t>& count_;
+};
 
 // True if `done()` held before the grace period ended.
 template <class Done>

@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
 struct ExactCache::Listener {
   std::mutex mu;
   bool stopped = false;
-  std::atomic<bool> running{false};  // the loop has started and not yet ended
+  std::atomic<std::size_t> running{0};  // 1 while the loop runs (ScopedCount)
   L1Cache* l1 = nullptr;  // valid while !stopped
   redis::Connection* conn = nullptr;
   std::shared_ptr<BlockingPool> pool;
@@ -53,11 +53,7 @@ asio::awaitable<bool> renew(ExactCache::Listener& self, const std::string& strea
 }
 
 asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self, std::string stream, milliseconds block) {
-  struct Running {  // whichever way the loop ends
-    std::atomic<bool>& flag;
-    explicit Running(std::atomic<bool>& f) : flag(f) { flag = true; }
-    ~Running() { flag = false; }
-  } running(self->running);
+  const ScopedCount running(self->running);
   // The first connection goes where the stream lives: a cluster client made just now learns its
   // slot map a moment later, so wait for it (2 s at most, then any node; renew() corrects).
   std::unique_ptr<redis::DedicatedConnection> conn;
@@ -142,18 +138,17 @@ asio::awaitable<void> ExactCache::stop_invalidation_listener(milliseconds grace)
   // The close and the failed XREAD complete on the executor: until the loop has seen them, it and
   // its connection keep each other alive (an io_context stopped now would leave them so).
   auto* listener = listener_.get();
-  auto ended = [listener] { return !listener->running.load(); };  // named: no temporaries in co_await (GCC 12)
+  auto ended = [listener] { return listener->running.load() == 0; };  // named: no temporaries in co_await (GCC 12)
   co_await poll_until(ended, grace);
 }
 
-bool ExactCache::invalidation_listener_running() const { return listener_ && listener_->running.load(); }
+bool ExactCache::invalidation_listener_running() const { return listener_ && listener_->running.load() > 0; }
 
 void ExactCache::start_invalidation_listener() {
   if (listener_ || options_.l1_max_bytes == 0) return;
   listener_ = std::make_shared<Listener>();
   listener_->l1 = &l1_;
   listener_->pool = std::make_shared<BlockingPool>(client_, 1);
-  listener_->running = true;  // from now on, so a stop right after waits for the loop
   asio::co_spawn(client_.executor(), listen(listener_, keys_.l1_invalidation(), options_.invalidation_block),
                  asio::detached);
 }

@@ -117,11 +117,7 @@ asio::awaitable<void> SemanticCache::tail_loop(std::shared_ptr<Shared> shared, s
                                                std::string last_id) {
   const auto block = shared->options.feed_block;
   const std::string feed = shared->keys.feed(state->p);
-  struct Running {  // counted from the first line to the last, whichever way the loop ends
-    std::atomic<std::size_t>& count;
-    explicit Running(std::atomic<std::size_t>& c) : count(c) { count.fetch_add(1); }
-    ~Running() { count.fetch_sub(1); }
-  } running(shared->running_tails);
+  const ScopedCount running(shared->running_tails);
   while (!shared->stopping.load()) {
     Command xread("XREAD", "COUNT", 512, "BLOCK", static_cast<std::int64_t>(block.count()), "STREAMS", feed, last_id);
     redis::Connection::Timeout timeout = block + std::chrono::milliseconds(2000);
