@@ -26,8 +26,8 @@ run_ctest() {
 # Which test executables each sanitizer tree needs (building every target three times would not
 # fit CI's budget on 2 cores).
 TSAN_TARGETS=(redis_integration_tests domain_cache_integration_tests domain_session_integration_tests
-              domain_limits_integration_tests)
-TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits)\.'
+              domain_limits_integration_tests domain_docs_integration_tests domain_hot_integration_tests)
+TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits|domain_docs|domain_hot)\.'
 
 echo "== ASan+UBSan build"
 build_tree build/asan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_ASAN=ON -DRAGCACHE_BUILD_BENCH=OFF

@@ -13,6 +13,7 @@
 #include "base/random.h"
 #include "domain/semantic/feed_event.h"
 #include "embed/question_terms.h"
+#include "redis/stream_tail.h"
 
 namespace ragcache::semantic {
 
@@ -48,12 +49,17 @@ std::optional<Error> first_error(const std::vector<Reply>& replies) {
 struct SemanticCache::PartitionState {
   index::PartitionKey key;
   std::string p;
-  std::unique_ptr<redis::DedicatedConnection> conn;  // set (under Shared::mutex) before the tail starts
+  std::unique_ptr<redis::StreamTail> tail;  // set (under Shared::mutex) before the tail loop starts
 };
 
 struct SemanticCache::Shared {
   Shared(redis::Client& c, embed::Embedder& e, SemanticCacheOptions o)
-      : client(c), embedder(e), options(std::move(o)), keys(options.key_prefix), index(options.index) {}
+      : client(c),
+        embedder(e),
+        options(std::move(o)),
+        keys(options.key_prefix),
+        index(options.index),
+        tail_connections(std::make_shared<redis::BlockingPool>(c, 0)) {}
   redis::Client& client;
   embed::Embedder& embedder;
   SemanticCacheOptions options;
@@ -63,6 +69,7 @@ struct SemanticCache::Shared {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> running_tails{0};  // tail loops not yet ended
   std::atomic<std::int64_t> last_sweep_ms{0};
+  std::shared_ptr<redis::BlockingPool> tail_connections;  // one per partition's tail, none kept idle
   std::mutex mutex;  // guards partitions
   std::unordered_map<std::string, std::shared_ptr<PartitionState>> partitions;  // by partition id
 
@@ -110,29 +117,20 @@ struct SemanticCache::Shared {
   }
 };
 
-// One partition's change-feed tail: XREAD BLOCK from `last_id` on the partition's dedicated
-// connection until the cache is destroyed (which closes that connection). Holds only shared
-// state: never the SemanticCache itself; the Client is not touched after `stopping`.
-asio::awaitable<void> SemanticCache::tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state,
-                                               std::string last_id) {
-  const auto block = shared->options.feed_block;
-  const std::string feed = shared->keys.feed(state->p);
+// One partition's change-feed tail (redis/stream_tail.h) until the cache is destroyed (which
+// stops the tail). Holds only shared state: never the SemanticCache itself; the Client is not
+// touched after `stopping`.
+asio::awaitable<void> SemanticCache::tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state) {
   const ScopedCount running(shared->running_tails);
+  auto& tail = *state->tail;
   while (!shared->stopping.load()) {
-    Command xread("XREAD", "COUNT", 512, "BLOCK", static_cast<std::int64_t>(block.count()), "STREAMS", feed, last_id);
-    redis::Connection::Timeout timeout = block + std::chrono::milliseconds(2000);
-    auto reply = co_await (*state->conn)->exec(std::move(xread), timeout);
-    if (shared->stopping.load()) break;
-    if (!reply) {
-      // Lost connection or a stuck server: the connection reconnects by itself; pause a little
-      // so a dead server does not make this spin. Lookups still verify in Redis meanwhile.
-      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
-      co_await pause.async_wait(asio::use_awaitable);
-      continue;
-    }
-    auto batch = parse_xread_reply(*reply, last_id);
+    // A failed read (lost connection, a stuck server) is retried on a fresh connection after a
+    // pause; lookups still verify in Redis meanwhile.
+    auto reply = co_await tail.read();
+    if (shared->stopping.load() || tail.stopped()) break;
+    if (!reply) continue;
+    auto batch = parse_xread_reply(*reply, tail.cursor());
     if (batch) {
-      last_id = batch->last_stream_id;
       shared->stats.feed_malformed.fetch_add(batch->malformed, std::memory_order_relaxed);
       for (const auto& event : batch->events) shared->apply(*state, event);
     }
@@ -168,7 +166,7 @@ void SemanticCache::close_tails() {
   shared_->stopping.store(true);
   std::lock_guard lock(shared_->mutex);
   for (auto& [p, state] : shared_->partitions) {
-    if (state->conn) (*state->conn)->close();  // fails the pending XREAD: the loop sees `stopping`
+    if (state->tail) state->tail->stop();  // fails the pending XREAD: the loop sees `stopping`
   }
 }
 
@@ -257,9 +255,11 @@ asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::Parti
   {
     std::lock_guard lock(shared->mutex);
     if (shared->stopping.load()) co_return Result<void>();
-    state->conn = client.dedicated(feed);
+    state->tail = std::make_unique<redis::StreamTail>(
+        shared->tail_connections, feed, from,
+        redis::StreamTailOptions{.block = shared->options.feed_block, .count = 512, .retry_pause = std::chrono::milliseconds(200)});
   }
-  asio::co_spawn(client.executor(), tail_loop(shared, state, from), asio::detached);
+  asio::co_spawn(client.executor(), tail_loop(shared, state), asio::detached);
   co_return Result<void>();
 }
 

@@ -159,8 +159,7 @@ class SemanticCache {
                                                                     std::vector<index::EntryId> ids);
   static boost::asio::awaitable<Result<std::size_t>> clear_partition(std::shared_ptr<Shared> shared, std::string p);
 
-  static boost::asio::awaitable<void> tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state,
-                                                std::string last_id);
+  static boost::asio::awaitable<void> tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state);
 
   std::shared_ptr<Shared> shared_;
   index::SimilarityThresholds thresholds_;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "base/error_category.h"
 #include "http/errors.h"
 
 namespace ragcache::gateway {
@@ -9,24 +10,15 @@ namespace {
 
 constexpr std::string_view kMarker = "upstream-status ";
 
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "gateway"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "ok";
-      case Errc::upstream_status: return "upstream error status";
-      case Errc::upstream_protocol: return "malformed upstream response";
-    }
-    return "unknown gateway error";
-  }
-};
-
 }  // namespace
 
 const boost::system::error_category& category() {
-  static const Category c;
-  return c;
+  static const TableCategory<Errc> instance("gateway", {
+      {Errc::ok, "ok"},
+      {Errc::upstream_status, "upstream error status"},
+      {Errc::upstream_protocol, "malformed upstream response"},
+  });
+  return instance;
 }
 
 Error upstream_status_error(int status, std::string_view body) {

@@ -34,7 +34,4 @@ http::ApiError api_error_for(const Error& e);
 
 }  // namespace ragcache::gateway
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::gateway::Errc> : std::true_type {};
-}  // namespace boost::system
+RAGCACHE_ERROR_CODE_ENUM(ragcache::gateway::Errc);

@@ -17,7 +17,7 @@
 #include "http/gateway/cache_headers.h"
 #include "http/gateway/dashboard/routes.h"
 #include "http/gateway/chat_request.h"
-#include "domain/limits/limit_headers.h"
+#include "http/gateway/limit_headers.h"
 #include "redis/errors.h"
 #include "http/gateway/errors.h"
 #include "http/gateway/flight_feeder.h"
@@ -132,7 +132,7 @@ std::optional<std::size_t> completion_tokens(const json::value& usage) {
   return std::nullopt;
 }
 
-asio::awaitable<void> record_hot(limits::HotQuestions* hot, std::string ns, std::string question) {
+asio::awaitable<void> record_hot(hot::HotQuestions* hot, std::string ns, std::string question) {
   auto r = co_await hot->record(ns, question);
   if (!r) spdlog::debug("hot question not recorded: {}", r.error().message());
 }
@@ -204,9 +204,9 @@ asio::awaitable<bool> Gateway::within_request_rate(const std::string& tenant, ht
   }
   if (decision->allowed) co_return true;
   http::Headers headers;
-  for (auto& h : limits::rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
+  for (auto& h : rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
   // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
-  http::Response refused{429, "application/json", limits::rate_limit_error_body(*decision), std::move(headers)};
+  http::Response refused{429, "application/json", rate_limit_error_body(*decision), std::move(headers)};
   co_await w.send(std::move(refused));
   co_return false;
 }
@@ -270,7 +270,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
   // the key, so the moment a document is re-ingested with new content no request can reach an
   // answer made from the old one; the answer is also linked to the documents so the re-ingest
   // deletes it (links are best-effort cleanup; the versioned key is what guarantees freshness).
-  std::optional<limits::SourceSnapshot> sources;
+  std::optional<docs::SourceSnapshot> sources;
   if (req.has_header("X-Source-Docs") && deps_.docs) {
     std::vector<std::string> ids;
     std::string_view list = req.header("X-Source-Docs");
@@ -284,7 +284,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
     }
     auto snap = co_await deps_.docs->links().snapshot(ids);
     if (!snap) {
-      if (snap.error().code.category() == redis::category()) {
+      if (redis::is_unavailable(snap.error())) {
         metrics_->redis_errors.inc();
         cr.uncacheable_reason = "source documents unavailable";
       } else {
@@ -399,7 +399,7 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
       co_await out.replay(result, cache_headers(result, (*hit)->similarity), std::move(prepared));  // one write, as an exact hit
       answered = true;
     } else if (!hit) {
-      if (hit.error().code.category() == redis::category()) metrics_->redis_errors.inc();
+      if (redis::is_unavailable(hit.error())) metrics_->redis_errors.inc();
       spdlog::debug("semantic lookup skipped: {}", hit.error().message());
     }
   }
@@ -418,8 +418,8 @@ asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::Respon
       }
     } else if (!decision->allowed) {
       http::Headers headers;
-      for (auto& h : limits::token_quota_headers(*decision)) headers.emplace_back(h.name, h.value);
-      http::Response refused{429, "application/json", limits::token_quota_error_body(*decision), std::move(headers)};
+      for (auto& h : token_quota_headers(*decision)) headers.emplace_back(h.name, h.value);
+      http::Response refused{429, "application/json", token_quota_error_body(*decision), std::move(headers)};
       co_await w.send(std::move(refused));
       metrics_->record("RATE_LIMITED", start);
       co_return;
