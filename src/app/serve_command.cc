@@ -22,12 +22,13 @@
 #include "embed/embedding_cache.h"
 #include "embed/hashed_ngram_embedder.h"
 #include "embed/openai_embedder.h"
-#include "http/gateway/gateway.h"
-#include "http/gateway/upstream_embedding_transport.h"
+#include "gateway/gateway.h"
+#include "gateway/hot_recorder.h"
+#include "gateway/upstream_embedding_transport.h"
 #include "http/io_threads.h"
 #include "http/listen_address.h"
 #include "http/metrics.h"
-#include "http/mock_llm.h"
+#include "mock_llm/mock_llm.h"
 #include "http/server.h"
 #include "http/upstream_client.h"
 #include "redis/client.h"
@@ -187,11 +188,11 @@ int run_serve(const ServeConfig& config) {
   if (!state_redis) fail("--state-redis: " + state_redis.error().message());
 
   // Upstream: the given one, or the built-in mock-llm on a free local port.
-  std::unique_ptr<http::MockLlm> mock;
+  std::unique_ptr<mock::MockLlm> mock;
   std::unique_ptr<http::Server> mock_server;
   std::string upstream_url = config.upstream;
   if (upstream_url.empty()) {
-    mock = std::make_unique<http::MockLlm>(http::MockLlmOptions{
+    mock = std::make_unique<mock::MockLlm>(mock::MockLlmOptions{
         .latency = std::chrono::milliseconds(config.mock_latency_ms), .tokens_per_sec = config.mock_tokens_per_sec});
     http::Router mock_router;
     mock->add_routes(mock_router);

@@ -66,7 +66,9 @@ void append_response_head(std::string& out, const ResponseHead& head) {
   out += "\r\n";
   const Headers empty;
   const HeaderField content_type[] = {{"Content-Type", head.content_type}};
-  append_fields(out, std::span<const HeaderField>(content_type), head.extra ? *head.extra : empty);
+  // A response without a type (e.g. a 204 passed through) gets no Content-Type line.
+  append_fields(out, std::span<const HeaderField>(content_type, head.content_type.empty() ? 0 : 1),
+                head.extra ? *head.extra : empty);
   // Connection, as Beast's keep_alive(): 1.1 says "close" when not kept, 1.0 "keep-alive" when kept.
   if (head.version >= 11 && !head.keep_alive) out += "Connection: close\r\n";
   if (head.version < 11 && head.keep_alive) out += "Connection: keep-alive\r\n";

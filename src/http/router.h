@@ -34,6 +34,11 @@ class Router {
   void put(std::string_view pattern, Handler h) { add(bhttp::verb::put, pattern, std::move(h)); }
   void del(std::string_view pattern, Handler h) { add(bhttp::verb::delete_, pattern, std::move(h)); }
 
+  // Requests whose path starts with `prefix` (and with none of `excluded`) that no route takes
+  // for their method go to `handler` (before any 405): e.g. the gateway's pass-through of every
+  // /v1/ path it does not handle itself.
+  void fallback(std::string prefix, std::vector<std::string> excluded, Handler handler);
+
   struct Match {
     const Handler* handler = nullptr;  // null: no route for this method and path
     Request::Params params;
@@ -54,7 +59,13 @@ class Router {
   };
   static bool match_segments(const Route& r, const std::vector<std::string_view>& parts, Request::Params* params);
 
+  struct Fallback {
+    std::string prefix;
+    std::vector<std::string> excluded;
+    Handler handler;
+  };
   std::vector<Route> routes_;
+  std::vector<Fallback> fallbacks_;
 };
 
 // Splits a path on '/' (the leading '/' removed; "/" is one empty segment).

@@ -446,15 +446,26 @@ EncodedRequest encode_request(const UpstreamClient::Shared& sh, UpstreamRequest&
   const std::string host = sh.url.host_header();
   fields.emplace_back("Host", host);
   fields.emplace_back("User-Agent", "ragcache");
+  // A header of the request overrides the same header of the defaults (one Authorization, never
+  // two: a forwarded caller key replaces the configured one).
+  auto overridden = [&r](std::string_view name) {
+    for (const auto& [k, v] : r.headers) {
+      if (beast::iequals(k, name)) return true;
+    }
+    return false;
+  };
   std::string authorization;
-  if (!sh.opts.api_key.empty()) {
+  if (!sh.opts.api_key.empty() && !overridden("Authorization")) {
     authorization = "Bearer " + sh.opts.api_key;
     fields.emplace_back("Authorization", authorization);
   }
-  if (!r.body.empty() || r.method == bhttp::verb::post || r.method == bhttp::verb::put) {
+  if ((!r.body.empty() || r.method == bhttp::verb::post || r.method == bhttp::verb::put) && !r.content_type.empty() &&
+      !overridden("Content-Type")) {
     fields.emplace_back("Content-Type", r.content_type);
   }
-  for (const auto& [k, v] : sh.opts.default_headers) fields.emplace_back(k, v);
+  for (const auto& [k, v] : sh.opts.default_headers) {
+    if (!overridden(k)) fields.emplace_back(k, v);
+  }
   for (const auto& [k, v] : r.headers) fields.emplace_back(k, v);
   EncodedRequest out;
   out.head.reserve(256);

@@ -45,7 +45,7 @@ async function workload(prefix, distinct, repeats) {
 
 // The page's Prometheus module on fixed input (its quantiles must match PromQL's interpolation).
 async function promSelfCheck() {
-  const prom = await import(new URL("../../../src/http/gateway/dashboard/web/prom.js", import.meta.url));
+  const prom = await import(new URL("../../../src/gateway/dashboard/web/prom.js", import.meta.url));
   const text = [
     "# HELP x_seconds a histogram",
     "# TYPE x_seconds histogram",
