@@ -1,7 +1,10 @@
 # Helpers that keep each layer's CMakeLists.txt to a few lines.
+include(GNUInstallDirs)
 
 # ragcache_layer(NAME DEPS...): a static library ragcache_NAME (alias ragcache::NAME) from every
 # *.cc in the current folder that is not a test (*_test.cc, *_itest.cc, *_ctest.cc, *_etest.cc) and not main.cc.
+# `cmake --install` installs it (lib/libragcache_NAME.a) and its headers (include/ragcache/<path in
+# src>/*.h), and the CMake package exports it as ragcache::NAME: a new layer needs no install rule.
 function(ragcache_layer name)
   file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   list(FILTER _srcs EXCLUDE REGEX "_(test|itest|ctest|etest)\\.cc$|/main\\.cc$")
@@ -14,8 +17,46 @@ function(ragcache_layer name)
     set(_vis INTERFACE)
   endif()
   add_library(ragcache::${name} ALIAS ragcache_${name})
-  target_include_directories(ragcache_${name} ${_vis} ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/generated)
+  target_include_directories(ragcache_${name} ${_vis}
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src> $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>)
   target_link_libraries(ragcache_${name} ${_vis} ${ARGN})
+  ragcache_install_library(${name})
+  ragcache_install_headers()
+endfunction()
+
+# ragcache_install_headers(): the current folder's public headers, installed under the same path
+# as in src/ (an installed consumer includes "redis/client.h" as the tree does). Test helpers
+# stay behind: shared test suites (*_suite.h, src/README.md) and headers that include GoogleTest
+# or the test harness (test/support/). test/package/consumer_test.sh checks that every include
+# of an installed header is installed.
+function(ragcache_install_headers)
+  file(GLOB _all_hdrs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.h)
+  list(FILTER _all_hdrs EXCLUDE REGEX "_suite\\.h$")
+  set(_hdrs)
+  foreach(_h ${_all_hdrs})
+    file(STRINGS ${_h} _test_includes REGEX "#include [<\"](gtest/|gmock/|support/)")
+    if(NOT _test_includes)
+      list(APPEND _hdrs ${_h})
+    endif()
+  endforeach()
+  if(_hdrs)
+    file(RELATIVE_PATH _rel ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
+    install(FILES ${_hdrs} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ragcache/${_rel} COMPONENT dev)
+  endif()
+endfunction()
+
+# ragcache_install_library(NAME): installs ragcache_NAME (made by ragcache_layer or by hand, like the
+# domain umbrella) as ragcache::NAME of the CMake package (cmake/package.cmake). Definitions that
+# change what the headers declare go with it to consumers only (the tree sets them for every
+# target, see CMakeLists.txt), so command lines inside the tree stay what they were.
+function(ragcache_install_library name)
+  set_property(GLOBAL APPEND PROPERTY RAGCACHE_INSTALLED_LIBRARIES ragcache_${name})
+  set_target_properties(ragcache_${name} PROPERTIES EXPORT_NAME ${name})
+  target_include_directories(ragcache_${name} INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/ragcache>)
+  target_compile_definitions(ragcache_${name} INTERFACE "$<INSTALL_INTERFACE:${RAGCACHE_USAGE_DEFINITIONS}>")
+  target_compile_features(ragcache_${name} INTERFACE $<INSTALL_INTERFACE:cxx_std_20>)
+  install(TARGETS ragcache_${name} EXPORT ragcacheTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
 endfunction()
 
 # ragcache_tests(LAYER DEPS...): one test executable per layer and tier, tests registered with
