@@ -27,14 +27,14 @@ endfunction()
 # ragcache_install_headers(): the current folder's public headers, installed under the same path
 # as in src/ (an installed consumer includes "redis/client.h" as the tree does). Test helpers
 # stay behind: shared test suites (*_suite.h, src/README.md) and headers that include GoogleTest
-# or the test harness (test/support/). test/package/consumer_test.sh checks that every include
+# or the test harness (test/support/, src/<layer>/testing/). test/package/consumer_test.sh checks that every include
 # of an installed header is installed.
 function(ragcache_install_headers)
   file(GLOB _all_hdrs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.h)
   list(FILTER _all_hdrs EXCLUDE REGEX "_suite\\.h$")
   set(_hdrs)
   foreach(_h ${_all_hdrs})
-    file(STRINGS ${_h} _test_includes REGEX "#include [<\"](gtest/|gmock/|support/)")
+    file(STRINGS ${_h} _test_includes REGEX "#include [<\"](gtest/|gmock/|support/|[a-z_]+/testing/)")
     if(NOT _test_includes)
       list(APPEND _hdrs ${_h})
     endif()
