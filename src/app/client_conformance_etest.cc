@@ -10,12 +10,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <map>
-#include <thread>
 
-#include "support/free_port.h"
-#include "support/process.h"
 #include "support/ragcache_process.h"
 #include "support/redis_server.h"
+#include "support/scripted_upstream.h"
 
 namespace ragcache {
 namespace {
@@ -23,30 +21,7 @@ namespace {
 namespace json = boost::json;
 using testing::RagcacheProcess;
 using testing::RedisServer;
-
-struct ScriptedUpstream {
-  ScriptedUpstream() {
-    log = ::testing::TempDir() + "scripted-upstream-" + std::to_string(::getpid()) + ".log";
-    port = testing::free_port();
-    const std::string script = std::string(RAGCACHE_SOURCE_DIR) + "/tools/node/e2e/scripted_upstream.mjs";
-    process = testing::Process({"node", script, std::to_string(port)}, log);
-    for (int i = 0; i < 400; ++i) {
-      if (testing::http_request("GET", url() + "/healthz") == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error("scripted upstream did not start (node installed? scripts/test.sh installs it):\n" +
-                             testing::read_file(log));
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-  json::object calls() const {
-    std::string body;
-    testing::http_request("GET", url() + "/__calls", {}, {}, &body);
-    return json::parse(body).as_object();
-  }
-  std::string log;
-  int port = 0;
-  testing::Process process;
-};
+using testing::ScriptedUpstream;
 
 // What X-Cache each case must carry on its first and second run through the gateway. Cases the
 // client gives no headers for (the SDKs' stream helpers) are not listed.

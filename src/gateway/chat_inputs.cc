@@ -21,7 +21,7 @@ http::Headers upstream_headers_for(const http::Request& req, bool forward_author
 }
 
 boost::system::result<ChatInputs, http::ApiError> parse_chat_inputs(const http::Request& req, ApiKind api,
-                                                                    std::string tenant, const InputRules& rules) {
+                                                                    const Caller& caller, const InputRules& rules) {
   ChatInputs in;
   in.format = &format_of(api);
   auto take = [&in](auto& parsed) {
@@ -53,7 +53,7 @@ boost::system::result<ChatInputs, http::ApiError> parse_chat_inputs(const http::
                                  "conversations with previous_response_id or conversation)",
                                  "X-Session-Id");
   }
-  in.tenant = std::move(tenant);
+  in.caller = caller;
   in.upstream_headers = upstream_headers_for(req, rules.forward_authorization);
   return in;
 }

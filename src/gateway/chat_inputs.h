@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/answer_format.h"
+#include "gateway/caller.h"
 #include "gateway/request_controls.h"
 #include "http/api_error.h"
 #include "http/request.h"
@@ -39,13 +40,13 @@ struct ChatInputs {
   std::optional<std::int64_t> max_output_tokens;
   std::string_view not_plain_text;  // "" = the semantic cache may serve it
   std::string_view bypass_reason;   // "" = the cache may serve it (Responses continuations)
-  std::string tenant;
+  Caller caller;  // tenant, budgets (caller.h)
   RequestControls controls;
   http::Headers upstream_headers;
 };
 
 boost::system::result<ChatInputs, http::ApiError> parse_chat_inputs(const http::Request& req, ApiKind api,
-                                                                    std::string tenant, const InputRules& rules);
+                                                                    const Caller& caller, const InputRules& rules);
 
 // The headers that go upstream with a request's call: the caller's Authorization when the
 // operator forwards it (the configured key is then not sent: one Authorization, never two).

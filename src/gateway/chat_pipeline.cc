@@ -102,12 +102,12 @@ ChatPipeline::ChatPipeline(const GatewayDeps& deps, const GatewayOptions& option
 
 ChatPipeline::~ChatPipeline() = default;
 
-asio::awaitable<void> ChatPipeline::run(ApiKind api, http::Request& req, http::ResponseWriter& w, std::string tenant,
+asio::awaitable<void> ChatPipeline::run(ApiKind api, http::Request& req, http::ResponseWriter& w, const Caller& caller,
                                         RequestLog& log) {
   const auto start = Clock::now();
   InputRules rules;
   rules.forward_authorization = options_.forward_authorization;
-  auto inputs = parse_chat_inputs(req, api, std::move(tenant), rules);
+  auto inputs = parse_chat_inputs(req, api, caller, rules);
   if (!inputs) {
     co_await w.send_error(inputs.error());
     metrics_.record("ERROR", start);
@@ -143,7 +143,7 @@ asio::awaitable<void> ChatPipeline::fail(ChatFlow& f) {
 // Session mode: the stored window goes in front of the new messages; both make the key.
 asio::awaitable<ChatPipeline::Next> ChatPipeline::session_step(ChatFlow& f) {
   if (!f.in.controls.session) co_return Next::proceed;
-  const auto& sid = f.in.controls.session->value;
+  const std::string sid = tenant_scoped_id(f.in.caller.tenant, f.in.controls.session->value);
   const auto& request_messages = f.in.body.at("messages").as_array();
   for (const auto& m : request_messages) f.to_append.push_back(session_message_of(m.as_object()));
   // A turn that could not be stored afterwards is refused before any upstream call: the new
@@ -152,8 +152,8 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::session_step(ChatFlow& f) {
   turn.emplace_back().role = "assistant";
   const auto& store = *deps_.sessions;
   if (auto ok = session::prepare_append(turn, store.options(), {}, store.counter(), 0); !ok) {
-    fail_with(f, failure_reply(http::invalid_request("This turn cannot be kept in session '" + sid +
-                                                         "': " + ok.error().detail,
+    fail_with(f, failure_reply(http::invalid_request("This turn cannot be kept in session '" +
+                                                         f.in.controls.session->value + "': " + ok.error().detail,
                                                      "X-Session-Id")));
     co_return Next::failed;
   }
@@ -209,7 +209,7 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::key_step(ChatFlow& f) {
   }
   // The messages and parameters lend themselves to the key's input and come back afterwards:
   // no copy of the conversation per request.
-  cache::CanonicalRequest canonical{ns, f.in.tenant, f.in.model, cache_messages(f.in.messages), std::move(f.in.params)};
+  cache::CanonicalRequest canonical{ns, f.in.caller.tenant, f.in.model, cache_messages(f.in.messages), std::move(f.in.params)};
   auto made = cache::make_cache_key(canonical);
   f.key_messages = std::move(canonical.messages);
   f.in.params = std::move(canonical.params);
@@ -244,13 +244,16 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::lookup_step(ChatFlow& f) {
                               .plain_text = f.in.not_plain_text.empty(),
                               .no_cache = cc.no_cache,
                               .has_source_docs = f.in.controls.source_docs.has_value(),
-                              .tenant = f.in.tenant,
+                              .tenant = f.in.caller.tenant,
                               .model = f.in.model,
                               .name_space = f.in.controls.name_space.value,
                               .embedder_id = options_.semantic_embedder_id,
                               .messages = &f.key_messages,
                               .params = &f.in.params,
-                              .resolved_query = f.in.controls.resolved_query});
+                              .resolved_query = f.in.controls.resolved_query,
+                              // One cache for everyone: a caller's X-Resolved-Query may look an
+                              // answer up, never file one under a question it did not ask.
+                              .store_resolved_query = !options_.shared_tenant});
   if (!f.semantic.lookup) co_return Next::proceed;
   auto floor = deps_.semantic->thresholds().resolve(f.in.controls.name_space.value);
   const float threshold = effective_threshold(floor ? *floor : deps_.semantic->thresholds().default_threshold(),
@@ -285,8 +288,9 @@ std::int64_t ChatPipeline::estimate_tokens(const ChatFlow& f) const {
 // The token quota: the estimated cost is reserved before any upstream call (refused: 429,
 // nothing charged) and settled with the real usage afterwards.
 asio::awaitable<ChatPipeline::Next> ChatPipeline::reserve_step(ChatFlow& f) {
-  if (options_.tokens.unlimited() || !deps_.token_quota) co_return Next::proceed;
-  auto decision = co_await deps_.token_quota->reserve(f.in.tenant, options_.tokens, estimate_tokens(f));
+  const auto& tokens = f.in.caller.tokens;
+  if (tokens.unlimited() || !deps_.token_quota) co_return Next::proceed;
+  auto decision = co_await deps_.token_quota->reserve(f.in.caller.rate_subject, tokens, estimate_tokens(f));
   if (!decision) {
     metrics_.redis_errors.inc();
     if (options_.limiter_failure == limits::FailureMode::closed) {
@@ -412,15 +416,20 @@ asio::awaitable<void> ChatPipeline::after_answer_step(ChatFlow& f) {
                                                     std::move(f.semantic_embedding));
     if (!inserted) spdlog::debug("semantic insert skipped: {}", inserted.error().message());
   }
-  // Hot questions: recorded in the background (never on the request's latency).
+  // Hot questions: recorded in the background (never on the request's latency), in the caller's
+  // tenant's ranking and in the all-tenant one the operator sees.
   if (deps_.hot) {
     const auto& ns = f.in.controls.name_space.value;
     const std::string hot_ns = ns.empty() ? "default" : ns;
-    if (auto question = openai::last_user_text(f.in.messages); !question.empty() && deps_.hot_recorder) {
-      deps_.hot_recorder->add(hot_ns, question);  // batched (hot_recorder.h)
-    } else if (!question.empty()) {
-      auto ex = co_await asio::this_coro::executor;
-      asio::co_spawn(ex, record_hot(deps_.hot, hot_ns, std::move(question)), asio::detached);
+    if (auto question = openai::last_user_text(f.in.messages); !question.empty()) {
+      for (const std::string& scope : {tenant_scoped_id(f.in.caller.tenant, hot_ns), tenant_scoped_id(kAllTenants, hot_ns)}) {
+        if (deps_.hot_recorder) {
+          deps_.hot_recorder->add(scope, question);  // batched (hot_recorder.h)
+        } else {
+          auto ex = co_await asio::this_coro::executor;
+          asio::co_spawn(ex, record_hot(deps_.hot, scope, question), asio::detached);
+        }
+      }
     }
   }
 }
@@ -438,7 +447,7 @@ asio::awaitable<void> ChatPipeline::record_turn_step(ChatFlow& f) {
   if (!turn.tool_calls.is_null()) answer.tool_calls = turn.tool_calls;
   if (auto tokens = openai::usage_output_tokens(*final_answer)) answer.content_tokens = *tokens;
   f.to_append.push_back(std::move(answer));
-  const auto& sid = f.in.controls.session->value;
+  const std::string sid = tenant_scoped_id(f.in.caller.tenant, f.in.controls.session->value);
   auto appended = co_await deps_.sessions->append(sid, std::move(f.to_append));
   if (!appended) {
     metrics_.session_errors.inc();

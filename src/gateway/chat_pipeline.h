@@ -26,6 +26,7 @@
 
 #include "gateway/access_log.h"
 #include "gateway/answer_format.h"
+#include "gateway/caller.h"
 #include "gateway/gateway_deps.h"
 #include "gateway/gateway_metrics.h"
 #include "gateway/prepared_answer.h"
@@ -42,8 +43,8 @@ class ChatPipeline {
   ChatPipeline(const GatewayDeps& deps, const GatewayOptions& options, GatewayMetrics& metrics);
   ~ChatPipeline();
 
-  // One request of `api`, answered through `w`; `tenant` as the gateway resolved it.
-  boost::asio::awaitable<void> run(ApiKind api, http::Request& req, http::ResponseWriter& w, std::string tenant,
+  // One request of `api` by `caller` (caller.h), answered through `w`.
+  boost::asio::awaitable<void> run(ApiKind api, http::Request& req, http::ResponseWriter& w, const Caller& caller,
                                    RequestLog& log);
 
  private:

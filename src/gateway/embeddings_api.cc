@@ -16,20 +16,18 @@ namespace ragcache::gateway {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-std::string embeddings_cache_scope(std::string_view tenant, bool shared_tenant, const openai::EmbeddingsRequest& req) {
-  std::string scope;
-  if (!shared_tenant) {
-    scope = "t";
-    scope += tenant;
-    scope += '.';
-  }
+std::string embeddings_cache_scope(std::string_view tenant, const openai::EmbeddingsRequest& req) {
+  std::string scope = "t";
+  scope += tenant;
+  scope += '.';
   scope += req.model;
   if (req.dimensions) scope += "@" + std::to_string(*req.dimensions);
   return scope;
 }
 
 
-asio::awaitable<void> Gateway::embeddings(http::Request& req, http::ResponseWriter& w, RequestLog& log) {
+asio::awaitable<void> Gateway::embeddings(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                          RequestLog& log) {
   auto parsed = openai::parse_embeddings_request(req.body(), options_.embeddings);
   if (!parsed) {
     auto e = parsed.error();
@@ -37,11 +35,10 @@ asio::awaitable<void> Gateway::embeddings(http::Request& req, http::ResponseWrit
     co_return;
   }
   openai::EmbeddingsRequest er = std::move(*parsed);
-  const std::string tenant = tenant_of(req);
   // The same request budget as chat: an embeddings call costs an upstream call too.
-  const bool admitted = co_await within_request_rate(tenant, w);
+  const bool admitted = co_await within_request_rate(caller, w);
   if (!admitted) co_return;
-  const std::string scope = embeddings_cache_scope(tenant, options_.shared_tenant, er);
+  const std::string scope = embeddings_cache_scope(caller.tenant, er);
   auto& inputs_counter = deps_.metrics->counter("embedding_inputs_total", "Inputs of /v1/embeddings by cache result",
                                                 {"cache"});
 

@@ -1,9 +1,9 @@
 // POST /v1/embeddings in the gateway: OpenAI's request and response shapes, cached per input.
 //
 // Each input text is looked up in the embeddings cache (embed/embedding_cache.h) under
-// `emb:<scope>:<sha256 of the text>`, scope = model (+ "@<dimensions>" when asked for), preceded
-// by the tenant unless the cache is shared ("t<tenant>.<model>"), so a caller cannot learn
-// through X-Cache which texts another tenant embedded. Only the inputs not found (each distinct
+// `emb:<scope>:<sha256 of the text>`, scope = "t<tenant>.<model>" (+ "@<dimensions>" when asked
+// for), so a caller cannot learn through X-Cache which texts another tenant embedded (the
+// tenant is "shared" under --shared-tenant). Only the inputs not found (each distinct
 // text once) go upstream, in one call to the upstream's /embeddings; their vectors are stored,
 // and the response lists every input in input order with its `index`.
 //
@@ -28,7 +28,7 @@
 namespace ragcache::gateway {
 
 // The embeddings-cache model segment for a request (see above).
-std::string embeddings_cache_scope(std::string_view tenant, bool shared_tenant, const openai::EmbeddingsRequest& req);
+std::string embeddings_cache_scope(std::string_view tenant, const openai::EmbeddingsRequest& req);
 
 
 }  // namespace ragcache::gateway

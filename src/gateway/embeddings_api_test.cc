@@ -8,10 +8,10 @@ namespace {
 
 TEST(EmbeddingsApi, CacheScopeSeparatesTenantsModelsAndDimensions) {
   openai::EmbeddingsRequest r{.model = "m", .inputs = {"x"}};
-  EXPECT_EQ(embeddings_cache_scope("abc", false, r), "tabc.m");
-  EXPECT_EQ(embeddings_cache_scope("abc", true, r), "m");
+  EXPECT_EQ(embeddings_cache_scope("abc", r), "tabc.m");
+  EXPECT_EQ(embeddings_cache_scope("abd", r), "tabd.m");
   r.dimensions = 64;
-  EXPECT_EQ(embeddings_cache_scope("abc", false, r), "tabc.m@64");
+  EXPECT_EQ(embeddings_cache_scope("abc", r), "tabc.m@64");
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "base/hash.h"
 #include "domain/limits/limit_headers.h"
 #include "gateway/dashboard/routes.h"
 #include "gateway/passthrough.h"
@@ -15,56 +14,54 @@ namespace json = boost::json;
 
 Gateway::Gateway(GatewayDeps deps, GatewayOptions options)
     : deps_(std::move(deps)), options_(std::move(options)), metrics_(*deps_.metrics),
-      pipeline_(deps_, options_, metrics_) {}
+      authenticator_(options_, deps_.keys), pipeline_(deps_, options_, metrics_) {}
 
 Gateway::~Gateway() = default;
 
-std::string Gateway::tenant_of(const http::Request& req) const {
-  if (options_.shared_tenant) return "shared";
-  std::string_view auth = req.header("Authorization");
-  if (auth.empty()) return "anonymous";
-  // Only a hash of the key is ever used or stored.
-  return sha256_hex(auth).substr(0, 32);
-}
-
 void Gateway::add_routes(http::Router& router) {
-  // Every route goes through logged(): one access-log line per request (access_log.h).
-  auto bind = [this](Handler method) {
-    return [this, method](http::Request& req, http::ResponseWriter& w) { return logged(req, w, method); };
+  auto tenant = [this](TenantHandler method) {
+    return [this, method](http::Request& req, http::ResponseWriter& w) { return as_tenant(req, w, method); };
   };
-  auto bind_logged = [this](LoggedHandler method) {
-    return [this, method](http::Request& req, http::ResponseWriter& w) { return logged(req, w, method); };
+  auto admin = [this](Handler method) {
+    return [this, method](http::Request& req, http::ResponseWriter& w) { return as_admin(req, w, method); };
   };
-  router.post("/v1/chat/completions", bind_logged(&Gateway::chat_completions));
-  router.post("/v1/responses", bind_logged(&Gateway::responses));
-  router.post("/v1/embeddings", bind_logged(&Gateway::embeddings));
-  router.get("/readyz", bind(&Gateway::readyz));
+  auto open = [this](Handler method) {
+    return [this, method](http::Request& req, http::ResponseWriter& w) { return as_open(req, w, method); };
+  };
+  router.post("/v1/chat/completions", tenant(&Gateway::chat_completions));
+  router.post("/v1/responses", tenant(&Gateway::responses));
+  router.post("/v1/embeddings", tenant(&Gateway::embeddings));
+  router.get("/v1/ragcache/sessions/{sid}", tenant(&Gateway::session_get));
+  router.post("/v1/ragcache/sessions/{sid}/messages", tenant(&Gateway::session_append));
+  router.put("/v1/ragcache/sessions/{sid}/context", tenant(&Gateway::session_context));
+  router.del("/v1/ragcache/sessions/{sid}", tenant(&Gateway::session_delete));
+  router.get("/v1/ragcache/hot", tenant(&Gateway::hot));
+  router.post("/v1/ragcache/cache/invalidate", admin(&Gateway::invalidate));
+  router.get("/v1/ragcache/stats", admin(&Gateway::stats));
+  router.post("/v1/ragcache/docs/{id}/begin", admin(&Gateway::doc_begin));
+  router.post("/v1/ragcache/docs/{id}/finish", admin(&Gateway::doc_end));
+  router.post("/v1/ragcache/docs/{id}/fail", admin(&Gateway::doc_end));
+  router.get("/v1/ragcache/docs/{id}", admin(&Gateway::doc_get));
+  router.post("/v1/ragcache/keys", admin(&Gateway::key_create));
+  router.get("/v1/ragcache/keys", admin(&Gateway::key_list));
+  router.del("/v1/ragcache/keys/{id}", admin(&Gateway::key_revoke));
+  router.get("/readyz", open(&Gateway::readyz));
   http::add_health_route(router);
   http::add_metrics_route(router, *deps_.metrics);
-  router.get("/v1/ragcache/sessions/{sid}", bind(&Gateway::session_get));
-  router.post("/v1/ragcache/sessions/{sid}/messages", bind(&Gateway::session_append));
-  router.put("/v1/ragcache/sessions/{sid}/context", bind(&Gateway::session_context));
-  router.del("/v1/ragcache/sessions/{sid}", bind(&Gateway::session_delete));
-  router.post("/v1/ragcache/cache/invalidate", bind(&Gateway::invalidate));
-  router.get("/v1/ragcache/stats", bind(&Gateway::stats));
-  router.get("/v1/ragcache/hot", bind(&Gateway::hot));
-  router.post("/v1/ragcache/docs/{id}/begin", bind(&Gateway::doc_begin));
-  router.post("/v1/ragcache/docs/{id}/finish", bind(&Gateway::doc_end));
-  router.post("/v1/ragcache/docs/{id}/fail", bind(&Gateway::doc_end));
-  router.get("/v1/ragcache/docs/{id}", bind(&Gateway::doc_get));
+  // The page and its files hold no data; what it shows comes from the admin routes above.
   dashboard::add_dashboard_routes(router);
   // Everything else under /v1 (GET /v1/models, files, moderations, GET /v1/responses/{id}, ...)
   // belongs to the upstream; /v1/ragcache/ is ours and answers 404 for what it does not know.
-  router.fallback("/v1/", {"/v1/ragcache/"}, bind_logged(&Gateway::passthrough));
+  router.fallback("/v1/", {"/v1/ragcache/"}, tenant(&Gateway::passthrough));
 }
 
 // One Lua call; a refused request costs nothing more.
-asio::awaitable<bool> Gateway::within_request_rate(const std::string& tenant, http::ResponseWriter& w) {
-  if (options_.rate.unlimited() || !deps_.rate_limiter) co_return true;
-  auto decision = co_await deps_.rate_limiter->check(tenant, options_.rate);
+asio::awaitable<bool> Gateway::within_request_rate(const Caller& caller, http::ResponseWriter& w) {
+  if (caller.rate.unlimited() || !deps_.rate_limiter) co_return true;
+  auto decision = co_await deps_.rate_limiter->check(caller.rate_subject, caller.rate);
   if (!decision) {
     metrics_.redis_errors.inc();
-    decision = limits::rate_decision_on_error(options_.limiter_failure, options_.rate, std::chrono::seconds(1));
+    decision = limits::rate_decision_on_error(options_.limiter_failure, caller.rate, std::chrono::seconds(1));
   }
   if (decision->allowed) co_return true;
   http::Headers headers;
@@ -75,27 +72,33 @@ asio::awaitable<bool> Gateway::within_request_rate(const std::string& tenant, ht
   co_return false;
 }
 
-asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w, RequestLog& log) {
-  std::string tenant = tenant_of(req);
-  if (!co_await within_request_rate(tenant, w)) {
+asio::awaitable<void> Gateway::chat_completions(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                                RequestLog& log) {
+  // Named: GCC 12 mis-compiles co_await inside a condition's expression.
+  const bool admitted = co_await within_request_rate(caller, w);
+  if (!admitted) {
     metrics_.record("RATE_LIMITED", std::chrono::steady_clock::now());
     co_return;
   }
-  if (req.has_header("X-Session-Id")) active_sessions_.touch(req.header("X-Session-Id"));
-  co_await pipeline_.run(ApiKind::chat, req, w, std::move(tenant), log);
+  if (req.has_header("X-Session-Id")) active_sessions_.touch(tenant_scoped_id(caller.tenant, req.header("X-Session-Id")));
+  co_await pipeline_.run(ApiKind::chat, req, w, caller, log);
 }
 
-asio::awaitable<void> Gateway::responses(http::Request& req, http::ResponseWriter& w, RequestLog& log) {
-  std::string tenant = tenant_of(req);
-  if (!co_await within_request_rate(tenant, w)) {
+asio::awaitable<void> Gateway::responses(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                         RequestLog& log) {
+  // Named: GCC 12 mis-compiles co_await inside a condition's expression.
+  const bool admitted = co_await within_request_rate(caller, w);
+  if (!admitted) {
     metrics_.record("RATE_LIMITED", std::chrono::steady_clock::now());
     co_return;
   }
-  co_await pipeline_.run(ApiKind::responses, req, w, std::move(tenant), log);
+  co_await pipeline_.run(ApiKind::responses, req, w, caller, log);
 }
 
-asio::awaitable<void> Gateway::passthrough(http::Request& req, http::ResponseWriter& w, RequestLog& log) {
-  if (!co_await within_request_rate(tenant_of(req), w)) co_return;
+asio::awaitable<void> Gateway::passthrough(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                           RequestLog& log) {
+  const bool admitted = co_await within_request_rate(caller, w);
+  if (!admitted) co_return;
   const auto start = std::chrono::steady_clock::now();
   co_await pass_through(*deps_.upstream, req, w, options_.forward_authorization);
   log.cache = "BYPASS";

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "domain/auth/key_store.h"
 #include "domain/cache/exact_cache.h"
 #include "domain/cache/single_flight.h"
 #include "domain/limits/doc_registry.h"
@@ -25,7 +26,13 @@ namespace ragcache::gateway {
 
 class HotRecorder;
 
+enum class AuthMode { open, keys };
+
 struct GatewayOptions {
+  // open: any key, tenant = hash of the key; keys: only keys issued by /v1/ragcache/keys.
+  AuthMode auth = AuthMode::open;
+  // The operator's key for the control plane ("" = loopback callers only).
+  std::string admin_key;
   // One cache for every caller instead of one per API key (tenant = hash of the key).
   bool shared_tenant = false;
   // Send the caller's Authorization header upstream instead of the configured key.
@@ -60,6 +67,7 @@ struct GatewayDeps {
   std::shared_ptr<const session::TokenCounter> token_counter;  // prompt estimates for quotas
   semantic::SemanticCache* semantic = nullptr;  // optional: the semantic step (nullptr: off)
   embed::EmbeddingCache* embeddings = nullptr;  // optional: per-input cache of /v1/embeddings
+  auth::KeyStore* keys = nullptr;               // issued API keys (needed with AuthMode::keys)
 };
 
 }  // namespace ragcache::gateway

@@ -1,4 +1,5 @@
-// The native REST API under /v1/ragcache/: sessions, cache invalidation, stats.
+// The native REST API under /v1/ragcache/: sessions and hot questions (the caller's tenant's),
+// cache invalidation, documents and stats (the control plane, admin only; see caller.h).
 // GET /v1/ragcache/stats: {"exact":{...}, "single_flight":{...}, "sessions":{"active",
 // "active_window_seconds","active_saturated"}, "redis":{"cache_connected","state_connected"}}.
 // JSON in and out; every error in the OpenAI error shape.
@@ -8,6 +9,7 @@
 #include "http/api_error.h"
 #include "domain/limits/doc_types.h"
 #include "gateway/gateway.h"
+#include "gateway/request_controls.h"
 #include "redis/errors.h"
 
 namespace ragcache::gateway {
@@ -53,22 +55,38 @@ asio::awaitable<void> send_invalidated(http::ResponseWriter& w, const Result<std
 
 }  // namespace
 
-asio::awaitable<void> Gateway::session_get(http::Request& req, http::ResponseWriter& w) {
-  active_sessions_.touch(req.param("sid"));
-  auto window = co_await deps_.sessions->read(std::string(req.param("sid")));
+asio::awaitable<std::optional<std::string>> Gateway::scoped_session(const http::Request& req, http::ResponseWriter& w,
+                                                                    const Caller& caller) {
+  auto sid = parse_session_id(req.param("sid"));
+  if (!sid) {
+    co_await w.send_error(http::invalid_request("A session id is 1-128 characters of [A-Za-z0-9_.:-]", "sid"));
+    co_return std::nullopt;
+  }
+  co_return tenant_scoped_id(caller.tenant, sid->value);
+}
+
+asio::awaitable<void> Gateway::session_get(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                  RequestLog&) {
+  const auto sid = co_await scoped_session(req, w, caller);
+  if (!sid) co_return;
+  active_sessions_.touch(*sid);
+  auto window = co_await deps_.sessions->read(*sid);
   if (!window) {
     co_await w.send_error(store_error(window.error()));
     co_return;
   }
   if (!window->exists()) {
-    co_await w.send_error(http::not_found("No session '" + std::string(req.param("sid")) + "'"));
+    co_await w.send_error(http::not_found("No session '" + std::string(req.param("sid")) + "' for this API key"));
     co_return;
   }
   co_await w.send_json(200, json::serialize(window->to_json()));
 }
 
-asio::awaitable<void> Gateway::session_append(http::Request& req, http::ResponseWriter& w) {
-  active_sessions_.touch(req.param("sid"));
+asio::awaitable<void> Gateway::session_append(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                  RequestLog&) {
+  const auto sid = co_await scoped_session(req, w, caller);
+  if (!sid) co_return;
+  active_sessions_.touch(*sid);
   auto body = co_await json_body(req, w);
   if (!body) co_return;
   const auto* messages = body->if_contains("messages");
@@ -94,12 +112,12 @@ asio::awaitable<void> Gateway::session_append(http::Request& req, http::Response
     if (const auto* t = m->if_contains("tokens"); t && t->is_number()) msg.content_tokens = t->to_number<std::size_t>();
     to_append.push_back(std::move(msg));
   }
-  auto r = co_await deps_.sessions->append(std::string(req.param("sid")), std::move(to_append));
+  auto r = co_await deps_.sessions->append(*sid, std::move(to_append));
   if (!r) {
     co_await w.send_error(store_error(r.error()));
     co_return;
   }
-  auto window = co_await deps_.sessions->read(std::string(req.param("sid")));
+  auto window = co_await deps_.sessions->read(*sid);
   if (!window) {
     co_await w.send_error(store_error(window.error()));
     co_return;
@@ -107,8 +125,11 @@ asio::awaitable<void> Gateway::session_append(http::Request& req, http::Response
   co_await w.send_json(200, json::serialize(window->to_json()));
 }
 
-asio::awaitable<void> Gateway::session_context(http::Request& req, http::ResponseWriter& w) {
-  active_sessions_.touch(req.param("sid"));
+asio::awaitable<void> Gateway::session_context(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                  RequestLog&) {
+  const auto sid = co_await scoped_session(req, w, caller);
+  if (!sid) co_return;
+  active_sessions_.touch(*sid);
   auto body = co_await json_body(req, w);
   if (!body) co_return;
   const auto* ctx = body->if_contains("resolved_context");
@@ -116,7 +137,7 @@ asio::awaitable<void> Gateway::session_context(http::Request& req, http::Respons
     co_await w.send_error(http::invalid_request("'resolved_context' must be a string", "resolved_context"));
     co_return;
   }
-  auto r = co_await deps_.sessions->set_resolved_context(std::string(req.param("sid")), std::string(ctx->as_string()));
+  auto r = co_await deps_.sessions->set_resolved_context(*sid, std::string(ctx->as_string()));
   if (!r) {
     co_await w.send_error(store_error(r.error()));
     co_return;
@@ -124,9 +145,12 @@ asio::awaitable<void> Gateway::session_context(http::Request& req, http::Respons
   co_await w.send_json(200, R"({"status":"ok"})");
 }
 
-asio::awaitable<void> Gateway::session_delete(http::Request& req, http::ResponseWriter& w) {
-  active_sessions_.touch(req.param("sid"));
-  auto r = co_await deps_.sessions->remove(std::string(req.param("sid")));
+asio::awaitable<void> Gateway::session_delete(http::Request& req, http::ResponseWriter& w, const Caller& caller,
+                                  RequestLog&) {
+  const auto sid = co_await scoped_session(req, w, caller);
+  if (!sid) co_return;
+  active_sessions_.touch(*sid);
+  auto r = co_await deps_.sessions->remove(*sid);
   if (!r) {
     co_await w.send_error(store_error(r.error()));
     co_return;
@@ -277,7 +301,15 @@ asio::awaitable<void> Gateway::doc_get(http::Request& req, http::ResponseWriter&
   co_await w.send_json(200, json::serialize(limits::to_json(**r)));
 }
 
-asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w) {
+asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w, const Caller& caller, RequestLog&) {
+  // Every tenant's questions are the operator's to see.
+  const bool all_tenants = req.query("scope").value_or("") == "all";
+  if (all_tenants) {
+    if (auto refused = authenticator_.admin_refusal(req)) {
+      co_await w.send_error(*refused);
+      co_return;
+    }
+  }
   if (!deps_.hot) {
     co_await w.send_error(http::not_found("Hot-question ranking is not enabled"));
     co_return;
@@ -291,8 +323,13 @@ asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w) 
     co_return;
   }
   // The hot ranking's namespace of requests without X-Cache-Namespace is "default".
-  std::string ns(req.query("namespace").value_or("default"));
-  auto top = co_await deps_.hot->top(ns, query->window, query->k);
+  auto ns = parse_namespace(req.query("namespace").value_or("default"));
+  if (!ns) {
+    co_await w.send_error(http::invalid_request("namespace must be 1-64 characters of [A-Za-z0-9_.-]", "namespace"));
+    co_return;
+  }
+  const std::string scope = tenant_scoped_id(all_tenants ? kAllTenants : std::string_view(caller.tenant), ns->value);
+  auto top = co_await deps_.hot->top(scope, query->window, query->k);
   if (!top) {
     co_await w.send_error(http::service_unavailable("Hot ranking unavailable: " + top.error().message()));
     co_return;

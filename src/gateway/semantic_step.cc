@@ -79,8 +79,10 @@ SemanticPlan plan_semantic(const SemanticInputs& in) {
     plan.skip_reason = "source-docs";
     return plan;
   }
+  bool may_store = true;
   if (in.resolved_query) {
     plan.question = std::string(*in.resolved_query);
+    may_store = in.store_resolved_query;
   } else if (auto q = in.messages ? standalone_question(*in.messages) : std::nullopt) {
     plan.question = std::move(*q);
   } else {
@@ -94,7 +96,7 @@ SemanticPlan plan_semantic(const SemanticInputs& in) {
   plan.partition.name_space = std::string(in.name_space);
   plan.partition.system_fingerprint = semantic_fingerprint(in.messages ? *in.messages : kNoMessages,
                                                            in.params ? *in.params : kNoParams, in.embedder_id);
-  plan.store = true;
+  plan.store = may_store;
   plan.lookup = !in.no_cache;
   return plan;
 }

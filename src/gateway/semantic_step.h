@@ -47,6 +47,7 @@ struct SemanticInputs {
   const std::vector<cache::ChatMessage>* messages = nullptr;  // effective (session window included)
   const std::vector<std::pair<std::string, std::string>>* params = nullptr;  // key-relevant parameters
   std::optional<std::string_view> resolved_query;  // X-Resolved-Query (validated)
+  bool store_resolved_query = true;  // false: a resolved query is looked up but never stored
 };
 
 struct SemanticPlan {

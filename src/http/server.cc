@@ -269,6 +269,15 @@ asio::awaitable<void> run_session(StatePtr st, std::shared_ptr<Conn> conn, std::
   stream.socket().close(ec);
 }
 
+// Beyond max_connections: a 503 (Retry-After: 1) and the connection closed. Not counted as an
+// active connection; its own short deadlines bound what it can cost.
+asio::awaitable<void> refuse_connection(StatePtr st, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  ApiError e = service_unavailable("Too many connections; retry shortly.");
+  e.code = "too_many_connections";
+  co_await reject_and_close(stream, e, st->opts);
+}
+
 asio::awaitable<void> accept_loop(StatePtr st) {
   asio::steady_timer backoff(st->acceptor.get_executor());
   while (!st->stopping.load()) {
@@ -283,6 +292,10 @@ asio::awaitable<void> accept_loop(StatePtr st) {
       continue;
     }
     if (st->stopping.load()) break;
+    if (st->opts.max_connections > 0 && st->active.load() >= st->opts.max_connections) {
+      asio::co_spawn(strand, refuse_connection(st, tcp::socket(std::move(sock))), asio::detached);
+      continue;
+    }
     boost::system::error_code opt_ec;
     sock.set_option(tcp::no_delay(true), opt_ec);  // SSE chunks must not wait for Nagle
     auto conn = std::make_shared<Conn>(strand);

@@ -52,6 +52,9 @@ struct ServerOptions {
   // A keep-alive connection waiting for its next request is closed after this.
   std::chrono::milliseconds idle_timeout{60'000};
   int backlog = 1024;
+  // Client connections at once (0: no limit). One more is answered 503 and closed at once, so a
+  // flood of idle connections cannot exhaust descriptors or memory.
+  std::size_t max_connections = 0;
   // Optional: request counters and duration histogram (ragcache_http_*). Must outlive the server.
   MetricsRegistry* metrics = nullptr;
 };

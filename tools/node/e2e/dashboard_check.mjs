@@ -136,7 +136,7 @@ async function main() {
       return values;
     }, ids);
     out.stats_api = await (await fetch(base + "/v1/ragcache/stats")).json();
-    out.hot_api = await (await fetch(base + "/v1/ragcache/hot?window=24h&k=10")).json();
+    out.hot_api = await (await fetch(base + "/v1/ragcache/hot?window=24h&k=10&scope=all")).json();
     await page.screenshot({ path: screenshotPath, fullPage: true });
     out.screenshot = screenshotPath;
 

@@ -8,11 +8,13 @@
 //
 // Routes: POST /v1/chat/completions, POST /v1/responses, GET/DELETE /v1/responses/{id},
 // POST /v1/moderations, GET /v1/models, GET /v1/files/{id}, GET /v1/files/{id}/content,
-// POST /v1/files, DELETE /v1/files/{id}, GET /healthz, GET /__calls (calls per route and case).
+// POST /v1/files, DELETE /v1/files/{id}, GET /healthz, GET /__calls (calls per route and case),
+// GET /__last_authorization (the Authorization headers of the last /v1 request, as received).
 import http from "node:http";
 
 const port = Number(process.argv[2] || 0);
 const calls = {};
+let lastAuthorization = [];  // every Authorization header of the last model call, as received
 const count = (key) => { calls[key] = (calls[key] ?? 0) + 1; };
 
 const CREATED = 1733000000;
@@ -241,6 +243,13 @@ async function handle(req, res, body) {
   const path = url.pathname;
   if (req.method === "GET" && path === "/healthz") return send(res, 200, { status: "ok" });
   if (req.method === "GET" && path === "/__calls") return send(res, 200, calls);
+  if (req.method === "GET" && path === "/__last_authorization") return send(res, 200, lastAuthorization);
+  if (path.startsWith("/v1/")) {
+    lastAuthorization = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      if (req.rawHeaders[i].toLowerCase() === "authorization") lastAuthorization.push(req.rawHeaders[i + 1]);
+    }
+  }
   const json = () => { try { return JSON.parse(body.toString("utf8")); } catch { return null; } };
 
   if (req.method === "POST" && path === "/v1/chat/completions") {

@@ -50,15 +50,34 @@ function formatPercent(x) {
   return x === null || !Number.isFinite(x) ? "–" : (x * 100).toFixed(1) + " %";
 }
 
+// The stats and all-tenant hot questions are the operator's: with `serve --admin-key` set the
+// page asks for the key once (kept for this browser tab only) and sends it as a bearer token.
+const ADMIN_KEY_ITEM = "ragcache-admin-key";
+
+function adminHeaders() {
+  const key = sessionStorage.getItem(ADMIN_KEY_ITEM);
+  return key ? { Authorization: "Bearer " + key } : {};
+}
+
 async function fetchWithTimeout(path) {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
   try {
-    return await fetch(path, { signal: ctl.signal, cache: "no-store" });
+    const r = await fetch(path, { signal: ctl.signal, cache: "no-store", headers: adminHeaders() });
+    if ((r.status === 401 || r.status === 403) && !askedForKey) {
+      askedForKey = true;  // once per page load: a wrong key is not asked for again and again
+      const key = window.prompt("This gateway's dashboard needs its admin key (serve --admin-key):");
+      if (key) {
+        sessionStorage.setItem(ADMIN_KEY_ITEM, key);
+        return await fetch(path, { signal: ctl.signal, cache: "no-store", headers: adminHeaders() });
+      }
+    }
+    return r;
   } finally {
     clearTimeout(timer);
   }
 }
+let askedForKey = false;
 
 async function fetchJson(path) {
   try {
@@ -329,7 +348,7 @@ async function refresh() {
     setStatus("unreachable", failure);
     return;
   }
-  const [stats, hot] = await Promise.all([fetchJson("/v1/ragcache/stats"), fetchJson("/v1/ragcache/hot?window=24h&k=10")]);
+  const [stats, hot] = await Promise.all([fetchJson("/v1/ragcache/stats"), fetchJson("/v1/ragcache/hot?window=24h&k=10&scope=all")]);
   const metrics = parsePrometheus(metricsText);
   const counts = countsByKind(metrics);
   const now = Date.now();
