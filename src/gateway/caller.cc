@@ -38,6 +38,10 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
   return token;
 }
 
+std::string open_tenant(std::string_view authorization) {
+  return authorization.empty() ? std::string("anonymous") : sha256_hex(authorization).substr(0, 32);
+}
+
 bool same_secret(std::string_view a, std::string_view b) {
   // Compare fixed-size digests: equal lengths, and no early exit on the first difference.
   const std::string da = sha256_hex(a), db = sha256_hex(b);
@@ -60,15 +64,9 @@ Authenticator::Authenticator(const GatewayOptions& options, auth::KeyStore* keys
 
 Caller Authenticator::open_caller(const http::Request& req) const {
   Caller c;
-  if (options_.shared_tenant) {
-    c.tenant = "shared";
-  } else if (const auto auth = req.header("Authorization"); auth.empty()) {
-    c.tenant = "anonymous";
-  } else {
-    c.tenant = sha256_hex(auth).substr(0, 32);  // only a hash of the key is ever used or stored
-  }
-  // The budget is the key's (its hash), even under a shared tenant.
-  c.rate_subject = req.header("Authorization").empty() ? std::string("anonymous") : sha256_hex(req.header("Authorization")).substr(0, 32);
+  const std::string own = open_tenant(req.header("Authorization"));
+  c.tenant = options_.shared_tenant ? std::string("shared") : own;
+  c.rate_subject = own;  // the budget is the key's, even under a shared tenant
   c.rate = options_.rate;
   c.tokens = options_.tokens;
   return c;

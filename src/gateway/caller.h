@@ -39,6 +39,9 @@ struct Caller {
 
 // "Bearer <token>" -> token (case-insensitive scheme); nullopt when absent or another scheme.
 std::optional<std::string_view> bearer_token(std::string_view authorization);
+// The --auth open tenant of an Authorization header value ("" -> "anonymous"): a hash of it, so
+// only the hash is ever used or stored.
+std::string open_tenant(std::string_view authorization);
 // Equal without leaking where they differ through timing.
 bool same_secret(std::string_view a, std::string_view b);
 // The id a tenant's state lives under: "<tenant>:<id>" (session ids, hot-question namespaces).
