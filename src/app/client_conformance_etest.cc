@@ -100,5 +100,24 @@ TEST(ClientConformance, SdksParseTheSameThroughTheGatewayAndFromItsCache) {
   EXPECT_EQ(count("responses:text"), 2 + 2 + 3) << json::serialize(calls);  // previous_response_id bypasses
 }
 
+// An upload larger than --max-body-bytes passes through, streamed both ways, and arrives whole.
+TEST(ClientConformance, ALargeUploadPassesThroughStreamed) {
+  RedisServer redis;
+  ScriptedUpstream upstream;
+  RagcacheProcess gateway({"serve", "--redis", redis.url(), "--upstream", upstream.url() + "/v1", "--max-body-bytes",
+                           "1048576", "--io-threads", "2"});
+  const std::string big(12 << 20, 'u');
+  std::string body;
+  const int status = testing::http_request("POST", gateway.base_url() + "/v1/files?purpose=batch", big,
+                                           {"Authorization: Bearer sk-up"}, &body);
+  ASSERT_EQ(status, 200) << body;
+  const auto created = json::parse(body).as_object();
+  EXPECT_EQ(created.at("bytes").as_int64(), 12 << 20);
+  EXPECT_EQ(created.at("purpose"), "batch");
+  // A cached route still holds the ordinary limit.
+  const std::string chat = R"({"model":"m","messages":[{"role":"user","content":")" + std::string(2 << 20, 'q') + R"("}]})";
+  EXPECT_EQ(testing::http_request("POST", gateway.base_url() + "/v1/chat/completions", chat), 413);
+}
+
 }  // namespace
 }  // namespace ragcache

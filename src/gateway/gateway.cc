@@ -52,7 +52,7 @@ void Gateway::add_routes(http::Router& router) {
   dashboard::add_dashboard_routes(router);
   // Everything else under /v1 (GET /v1/models, files, moderations, GET /v1/responses/{id}, ...)
   // belongs to the upstream; /v1/ragcache/ is ours and answers 404 for what it does not know.
-  router.fallback("/v1/", {"/v1/ragcache/"}, tenant(&Gateway::passthrough));
+  router.fallback("/v1/", {"/v1/ragcache/"}, tenant(&Gateway::passthrough), /*stream_body=*/true);
 }
 
 // One Lua call; a refused request costs nothing more.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <span>
 #include <boost/beast/core/string.hpp>
 #include <string>
@@ -65,7 +66,10 @@ http::Headers passthrough_request_headers(const http::Request& req, bool forward
                         std::string_view(f.value().data(), f.value().size()));
   }
   return filtered(fields, req.header("Connection"), [&](std::string_view name) {
-    if (beast::iequals(name, "host") || beast::iequals(name, "content-type")) return false;  // re-made
+    // Host and Content-Type are re-made; Expect was answered here already (100 Continue).
+    if (beast::iequals(name, "host") || beast::iequals(name, "content-type") || beast::iequals(name, "expect")) {
+      return false;
+    }
     if (beast::iequals(name, "authorization")) return forward_authorization;
     return !is_gateway_control(name);
   });
@@ -91,7 +95,17 @@ boost::asio::awaitable<void> pass_through(http::UpstreamClient& upstream, const 
   http::UpstreamRequest up;
   up.method = req.method();
   up.endpoint = std::string(passthrough_endpoint(req.target()));
-  up.body = req.body();
+  if (auto* reader = req.body_reader()) {
+    // Streamed both ways: the upload goes on as it arrives, with its own length when it has one.
+    up.body_source = [reader]() { return reader->next(); };
+    if (req.has_header("Content-Length")) {
+      std::size_t size = 0;
+      const auto text = req.header("Content-Length");
+      if (std::from_chars(text.data(), text.data() + text.size(), size).ec == std::errc()) up.body_size = size;
+    }
+  } else {
+    up.body = req.body();
+  }
   up.content_type = req.has_header("Content-Type") ? std::string(req.header("Content-Type")) : std::string();
   up.headers = passthrough_request_headers(req, forward_authorization);
   auto opened = co_await upstream.open_stream(std::move(up));

@@ -4,7 +4,8 @@
 //   - method, path and query as sent (the path below /v1 is appended to the upstream's base URL);
 //   - the request's headers minus hop-by-hop ones (RFC 9110 7.6.1: Connection and the headers it
 //     names, Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade), Host and
-//     Content-Length (re-made), and the gateway's own controls (X-Cache-*, X-Session-Id, ...);
+//     Content-Length (re-made), Expect (answered by the gateway), and the gateway's own controls
+//     (X-Cache-*, X-Session-Id, ...);
 //     Authorization is the caller's only with --forward-authorization, else the configured key's;
 //   - the upstream's status, headers (minus hop-by-hop and framing ones) and body, the body
 //     relayed as it arrives (SSE included), plus X-Cache: BYPASS.

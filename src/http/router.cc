@@ -62,9 +62,9 @@ void Router::add(bhttp::verb method, std::string_view pattern, Handler handler) 
   routes_.push_back(std::move(r));
 }
 
-void Router::fallback(std::string prefix, std::vector<std::string> excluded, Handler handler) {
+void Router::fallback(std::string prefix, std::vector<std::string> excluded, Handler handler, bool stream_body) {
   if (prefix.empty() || prefix[0] != '/') throw std::invalid_argument("fallback prefix must start with '/': " + prefix);
-  fallbacks_.push_back(Fallback{std::move(prefix), std::move(excluded), std::move(handler)});
+  fallbacks_.push_back(Fallback{std::move(prefix), std::move(excluded), std::move(handler), stream_body});
 }
 
 bool Router::match_segments(const Route& r, const std::vector<std::string_view>& parts, Request::Params* params) {
@@ -100,6 +100,7 @@ Router::Match Router::match(bhttp::verb method, std::string_view path) const {
           return path.starts_with(x);
         })) {
       m.handler = &f.handler;
+      m.stream_body = f.stream_body;
       return m;
     }
   }

@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "base/hash.h"
 #include "http/errors.h"
 #include "mock_llm/mock_llm.h"
 #include "http/sse_parser.h"
@@ -441,6 +442,48 @@ TEST(UpstreamClient, CancelledRequestDoesNotLeakIntoThePool) {
     EXPECT_TRUE(after.has_value());
     if (after) EXPECT_EQ(after->status, 200);
   }(), 10s);
+}
+
+// A request body given piece by piece goes out as it comes: chunked when its size is unknown,
+// with Content-Length when it is, to a real server that reads it as it arrives.
+TEST(UpstreamClient, StreamedRequestBodiesArriveWhole) {
+  Router r;
+  r.fallback("/v1/upload/", {}, [](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+    std::string seen;
+    for (;;) {
+      auto piece = co_await req.body_reader()->next();
+      if (!piece || !*piece) break;
+      seen += **piece;
+    }
+    const std::string framing = req.has_header("Content-Length") ? "length" : "chunked";
+    const std::string body = "{\"framing\":\"" + framing + "\",\"bytes\":" + std::to_string(seen.size()) +
+                             ",\"sha\":\"" + sha256_hex(seen).substr(0, 16) + "\"}";
+    co_await w.send_json(200, body);
+  }, /*stream_body=*/true);
+  TestServer server(std::move(r));
+  asio::io_context ctx;
+  auto client = make_client(ctx, server.base_url());
+  std::string expected;
+  for (int i = 0; i < 40; ++i) expected += std::string(50'000, static_cast<char>('a' + i % 26));
+  for (bool sized : {false, true}) {
+    SCOPED_TRACE(sized ? "Content-Length" : "chunked");
+    auto parts = std::make_shared<std::size_t>(0);
+    UpstreamRequest up;
+    up.endpoint = "/upload/file";
+    up.content_type = "application/octet-stream";
+    up.body_source = [&expected, parts]() -> asio::awaitable<Result<std::optional<std::string>>> {
+      if (*parts == 40) co_return std::optional<std::string>();
+      co_return std::optional<std::string>(expected.substr((*parts)++ * 50'000, 50'000));
+    };
+    if (sized) up.body_size = expected.size();
+    auto resp = run_async(ctx, client->send(std::move(up)), 20s);
+    ASSERT_TRUE(resp) << resp.error().message();
+    ASSERT_EQ(resp->status, 200) << resp->body;
+    auto o = json::parse(resp->body).as_object();
+    EXPECT_EQ(o.at("framing"), sized ? "length" : "chunked");
+    EXPECT_EQ(o.at("bytes").as_int64(), static_cast<std::int64_t>(expected.size()));
+    EXPECT_EQ(o.at("sha").as_string(), sha256_hex(expected).substr(0, 16));
+  }
 }
 
 TEST(UpstreamClient, BadBaseUrlIsRejectedAtCreation) {
