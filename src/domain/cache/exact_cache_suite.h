@@ -134,7 +134,7 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
     EXPECT_EQ(stored, n);
     std::vector<redis::Command> cmds;
     for (const auto& k : keys) cmds.emplace_back("PTTL", cache.keys().exact(k.ns, k.hash));
-    auto replies = co_await client->exec_pipeline(std::move(cmds), 20000ms);
+    auto replies = co_await client->exec_pipeline(std::move(cmds), testing::scaled(20000ms));
     EXPECT_TRUE(replies);
     if (!replies) co_return;
     // PTTL = drawn TTL - time since the store, so add back what elapsed.
@@ -259,7 +259,8 @@ TEST_P(ExactCacheTest, L1ServesHitsAndDeletionReachesOtherReplicas) {
   a.start_invalidation_listener();
   b.start_invalidation_listener();
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
-    co_await sleep_for(100ms);  // listeners positioned
+    // Listeners positioned (nothing to poll for; an invalidation before that would be missed).
+    co_await sleep_for(testing::scaled(100ms));
     auto k = key_for("hot");
     co_await a.store(k, "v1");
     EXPECT_TRUE(*(co_await b.lookup(k)));  // from Redis, now in b's L1
@@ -267,14 +268,15 @@ TEST_P(ExactCacheTest, L1ServesHitsAndDeletionReachesOtherReplicas) {
     EXPECT_EQ(b.stats().l1_hits.load(), 1u);
     EXPECT_TRUE(*(co_await a.invalidate(k)));
     bool gone = false;
-    for (int i = 0; i < 300 && !gone; ++i) {
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(3s);
+    while (!gone && std::chrono::steady_clock::now() < give_up) {
       gone = !*(co_await b.lookup(k));
       if (!gone) co_await sleep_for(10ms);
     }
     EXPECT_TRUE(gone) << "b's L1 still serves a deleted entry";
     // Shutdown: the listener's loop has ended when the stop returns.
     EXPECT_TRUE(a.invalidation_listener_running());
-    co_await a.stop_invalidation_listener(3000ms);
+    co_await a.stop_invalidation_listener(testing::scaled(3000ms));
     EXPECT_FALSE(a.invalidation_listener_running());
   }());
 }
