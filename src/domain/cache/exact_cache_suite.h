@@ -115,6 +115,7 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
   const int n = 10000;
   std::vector<CacheKey> keys;
   for (int i = 0; i < n; ++i) keys.push_back(key_for("q" + std::to_string(i)));
+  std::vector<std::chrono::steady_clock::time_point> store_started(n);
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     int stored = 0, done = 0;
     const auto started = std::chrono::steady_clock::now();
@@ -125,6 +126,7 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
     for (int i = 0; i < n; ++i) {
       while (i - done >= max_in_flight) co_await sleep_for(1ms);
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        store_started[i] = std::chrono::steady_clock::now();
         auto s = co_await cache.store(keys[i], "a");
         if (s && *s == StoreStatus::stored) ++stored;
         ++done;
@@ -137,16 +139,21 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
     auto replies = co_await client->exec_pipeline(std::move(cmds), testing::scaled(20000ms));
     EXPECT_TRUE(replies);
     if (!replies) co_return;
-    // PTTL = drawn TTL - time since the store, so add back what elapsed.
-    const long long elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - started).count();
+    // PTTL = drawn TTL - time since the store, so add back what elapsed: since that key's own
+    // store for the buckets (the stores of a slow run spread over many seconds, which would
+    // shift the late keys' TTLs by as much), since the first store for the bounds.
+    const auto read_at = std::chrono::steady_clock::now();
+    auto ms_since = [&](std::chrono::steady_clock::time_point t) -> long long {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(read_at - t).count();
+    };
+    const long long elapsed = ms_since(started);
     std::vector<int> buckets(10, 0);
     long long lo = 1LL << 62, hi = 0;
-    for (const auto& r : *replies) {
-      long long ttl = r.integer;
+    for (std::size_t i = 0; i < replies->size(); ++i) {
+      long long ttl = (*replies)[i].integer;
       lo = std::min(lo, ttl);
       hi = std::max(hi, ttl);
-      long long offset = std::clamp<long long>(ttl + elapsed - 1000000, 0, 99999);
+      long long offset = std::clamp<long long>(ttl + ms_since(store_started[i]) - 1000000, 0, 99999);
       buckets[static_cast<std::size_t>(offset / 10000)]++;
     }
     EXPECT_GE(lo + elapsed, 1000000);  // never below base
