@@ -1,6 +1,36 @@
 # Helpers that keep each layer's CMakeLists.txt to a few lines.
 include(GNUInstallDirs)
 
+# How many times slower than a quiet machine this tree's tests may run (test/support/time_scale.h):
+# every test gets it as RAGCACHE_TEST_TIME_SCALE in its environment, which stretches the budgets
+# the tests wait with, and its CTest TIMEOUT is multiplied by it. Empty: 5 under TSan, 3 under
+# ASan, 1 otherwise. scripts/test.sh sets it per tree (and raises it for a stress run); changing
+# it only rewrites CTest's files, nothing is rebuilt.
+set(RAGCACHE_TEST_TIME_SCALE "" CACHE STRING "Tests time scale (whole number >= 1; empty: by sanitizer)")
+if(RAGCACHE_TEST_TIME_SCALE STREQUAL "")
+  if(RAGCACHE_TSAN)
+    set(RAGCACHE_TEST_TIME_SCALE_VALUE 5)
+  elseif(RAGCACHE_ASAN)
+    set(RAGCACHE_TEST_TIME_SCALE_VALUE 3)
+  else()
+    set(RAGCACHE_TEST_TIME_SCALE_VALUE 1)
+  endif()
+elseif(RAGCACHE_TEST_TIME_SCALE MATCHES "^[1-9][0-9]*$")
+  set(RAGCACHE_TEST_TIME_SCALE_VALUE ${RAGCACHE_TEST_TIME_SCALE})
+else()
+  message(FATAL_ERROR
+          "RAGCACHE_TEST_TIME_SCALE must be a whole number >= 1, not '${RAGCACHE_TEST_TIME_SCALE}'")
+endif()
+
+# ragcache_test_properties(OUT_VAR TIER BASE_TIMEOUT_SECONDS): the CTest properties every test of
+# the project carries (label, hang guard scaled by the time scale, the time scale itself), as a
+# list for set_tests_properties(... PROPERTIES ${OUT_VAR}) or gtest_discover_tests(PROPERTIES).
+function(ragcache_test_properties out tier base_timeout)
+  math(EXPR _timeout "${base_timeout} * ${RAGCACHE_TEST_TIME_SCALE_VALUE}")
+  set(${out} LABELS ${tier} TIMEOUT ${_timeout}
+      ENVIRONMENT RAGCACHE_TEST_TIME_SCALE=${RAGCACHE_TEST_TIME_SCALE_VALUE} PARENT_SCOPE)
+endfunction()
+
 # ragcache_layer(NAME DEPS...): a static library ragcache_NAME (alias ragcache::NAME) from every
 # *.cc in the current folder that is not a test (*_test.cc, *_itest.cc, *_ctest.cc, *_etest.cc) and not main.cc.
 # `cmake --install` installs it (lib/libragcache_NAME.a) and its headers (include/ragcache/<path in
@@ -93,13 +123,13 @@ function(ragcache_tests layer)
       add_dependencies(${_exe} ragcache)
     endif()
     if(tier STREQUAL unit)
-      set(_timeout 120)
+      ragcache_test_properties(_properties ${tier} 120)
     else()
-      set(_timeout 300)
+      ragcache_test_properties(_properties ${tier} 300)
     endif()
     gtest_discover_tests(${_exe}
       DISCOVERY_MODE PRE_TEST
-      PROPERTIES LABELS ${tier} TIMEOUT ${_timeout}
+      PROPERTIES ${_properties}
       TEST_PREFIX "${layer}.")
   endforeach()
 endfunction()

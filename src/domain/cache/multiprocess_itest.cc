@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <algorithm>
 #include <boost/asio/detached.hpp>
 #include <filesystem>
 #include <fstream>
@@ -38,10 +39,11 @@ std::optional<std::string> find_line(const fs::path& path, const std::string& pr
   return std::nullopt;
 }
 
-// Waits (while the io_context keeps running) for a line starting with prefix.
+// Waits (while the io_context keeps running) for a line starting with prefix, up to
+// scaled(timeout).
 asio::awaitable<std::optional<std::string>> wait_line(fs::path path, std::string prefix,
                                                       std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + testing::scaled(timeout);
   while (std::chrono::steady_clock::now() < deadline) {
     if (auto line = find_line(path, prefix)) co_return line;
     co_await sleep_for(5ms);
@@ -72,7 +74,8 @@ class MultiProcessTest : public itest::CacheServerTest {
 TEST_P(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};  // what the helper uses for this hash
-  const auto lease = 1000ms;
+  // The lease spans the helper's renewals and the followers' takeover: scaled to the machine.
+  const auto lease = testing::scaled(1000ms);
   const auto takeover_compute = 100ms;
   const auto log = dir_ / "leader.log";
   testing::Process leader({bin_, "leader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "60000"},
@@ -107,15 +110,12 @@ TEST_P(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
         finished_at[i] = std::chrono::steady_clock::now();
       }, asio::detached);
     }
-    co_await sleep_for(200ms);  // all followers are reading the helper's flight
+    co_await sleep_for(testing::scaled(200ms));  // all followers are reading the helper's flight
     killed_at = std::chrono::steady_clock::now();
     leader.stop(SIGKILL);
-    for (int i = 0; i < 1000; ++i) {
-      bool all = true;
-      for (auto& r : results) all = all && r.has_value();
-      if (all) break;
-      co_await sleep_for(10ms);
-    }
+    co_await testing::eventually([&] {
+      return std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); });
+    }, 10s);
   }(), 60s);
   EXPECT_FALSE(find_line(log, "RESULT")) << "the helper finished before it was killed";
   EXPECT_EQ(computes.load(), 1) << "helper + exactly one takeover = 2 computes at most";
@@ -123,15 +123,15 @@ TEST_P(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
     ASSERT_TRUE(results[i].has_value()) << "waiter " << i << " left hanging";
     ASSERT_TRUE(results[i]->has_value()) << results[i]->error().message();
     EXPECT_EQ((*results[i])->value, "from-takeover");
-    // No waiter hangs beyond the lapsed lease + 1 s (+ the takeover's own compute).
-    EXPECT_LE(finished_at[i] - killed_at, lease + 1000ms + takeover_compute);
+    // No waiter hangs beyond the lapsed lease + 1 s (scaled) (+ the takeover's own compute).
+    EXPECT_LE(finished_at[i] - killed_at, lease + testing::scaled(1000ms) + takeover_compute);
   }
 }
 
 TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersGetTheTakeover) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};
-  const auto lease = 800ms;
+  const auto lease = testing::scaled(800ms);  // spans the helper's renewals: scaled
   const auto log = dir_ / "stream.log";
   testing::Process leader({bin_, "streamleader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "3"},
                           log.string());
@@ -167,7 +167,7 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
         streams[i] = co_await flights[i % 2]->get_or_compute_stream(key, produce, h);
       }, asio::detached);
     }
-    co_await sleep_for(300ms);  // the stream callers have relayed the dead leader's chunks
+    co_await sleep_for(testing::scaled(300ms));  // the stream callers have relayed the stuck leader's chunks
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
         plain[i] = co_await flights[i % 2]->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
@@ -175,15 +175,13 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
         });
       }, asio::detached);
     }
-    co_await sleep_for(50ms);
+    co_await sleep_for(testing::scaled(50ms));
     leader.stop(SIGKILL);
-    for (int i = 0; i < 1000; ++i) {
-      bool all = true;
-      for (auto& r : streams) all = all && r.has_value();
-      for (auto& r : plain) all = all && r.has_value();
-      if (all) break;
-      co_await sleep_for(10ms);
-    }
+    auto has_value = [](const auto& r) { return r.has_value(); };
+    co_await testing::eventually([&] {
+      return std::all_of(streams.begin(), streams.end(), has_value) &&
+             std::all_of(plain.begin(), plain.end(), has_value);
+    }, 10s);
   }(), 60s);
   EXPECT_EQ(computes.load(), 1);
   for (int i = 0; i < n; ++i) {
