@@ -7,8 +7,12 @@
 # bench/report/REPORT.md (+ logs, JSON, PNGs). A failing part shows as FAILED in the report and
 # makes the exit status non-zero. See bench/README.md for what each part measures.
 #
-# Sizes (env):  BENCH_ONLY="floor redis cache session limits tokens semantic gateway http peers replay"
+# Every part checks its answers (status, X-Cache, content, errors) and fails instead of printing
+# ratios over wrong results; the report holds only what this run measured (figures of other runs:
+# bench/other_runs.json, printed apart with their date and commit).
+# Sizes (env):  BENCH_ONLY="floor redis cache session limits tokens semantic gateway fixed_rate http peers replay"
 #   BENCH_DURATION=10s (wrk runs: gateway, peers)   HTTP_SECONDS=5   LOCK_SECONDS=5 (cache, limits)
+#   FIXED_RATE_SECONDS=10 (each open-loop run of fixed_rate: 2,000 and 5,000 req/s)
 #   FLOOR_REQUESTS=300000   TOKENS_LINES=12000   SEMANTIC_SIZES=10000,30000   SEMANTIC_QUERIES=1000
 #   REPLAY_QUESTIONS=2500 REPLAY_CLIENTS=16 REPLAY_LATENCY_MS=400 REPLAY_TOKENS_PER_SEC=100 (bench/replay/run.sh)
 #   BUILD_JOBS=2   REPORT_DIR=bench/report   BENCH_SKIP_BUILD=1 (use the binaries as they are)
@@ -16,7 +20,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="$(realpath -m "${1:-$ROOT/build/release}")"
 OUT="$(realpath -m "${REPORT_DIR:-$ROOT/bench/report}")"
-ONLY="${BENCH_ONLY:-floor redis cache session limits tokens semantic gateway http peers replay}"
+ONLY="${BENCH_ONLY:-floor redis cache session limits tokens semantic gateway fixed_rate http peers replay}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PLOT_PYTHON=/usr/bin/python3
 export PLOT_PYTHON
@@ -32,11 +36,16 @@ command -v wrk >/dev/null || need_apt+=(wrk)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v cmake >/dev/null || need_apt+=(cmake ninja-build)
-"$PLOT_PYTHON" -c 'import matplotlib' 2>/dev/null || need_apt+=(python3-matplotlib)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null \
     || { log "apt-get install failed"; exit 1; }
+fi
+# The plots only: without matplotlib (apt may refuse python3-matplotlib beside libboost1.81-dev:
+# it reports a conflict with libboost1.74-dev) the report has no PNGs, nothing else changes.
+if ! "$PLOT_PYTHON" -c 'import matplotlib' 2>/dev/null; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-matplotlib >/dev/null 2>&1 \
+    || log "python3-matplotlib not installable here: the report will have no plots"
 fi
 if [ ! -d "$ROOT/tools/node/node_modules" ]; then
   log "npm install in tools/node (tiktoken, redlock, rate-limiter-flexible, LangChain)"
@@ -48,13 +57,18 @@ if [ ! -f "$ROOT/bench/peers/node_modules/.package-lock.json" ] || [ "$ROOT/benc
 fi
 
 # --- 2. build ----------------------------------------------------------------------------------
-TARGETS=(ragcache redis_client_bench cache_bench session_bench limits_bench tokens_bench tokens_bench_corpus semantic_lookup_bench)
+TARGETS=(ragcache redis_client_bench cache_bench session_bench limits_bench tokens_bench tokens_bench_corpus semantic_lookup_bench
+         open_loop_load)
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 if [ -n "${BENCH_SKIP_BUILD:-}" ]; then
   log "BENCH_SKIP_BUILD set: using the binaries already in $BUILD"
 elif [ ! -f "$BUILD/build.ninja" ] && [ ! -f "$BUILD/Makefile" ]; then
   log "configuring $BUILD (Release, benchmarks on)"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAGCACHE_BUILD_BENCH=ON >/dev/null || { log "cmake failed"; exit 1; }
+elif ! grep -q '^RAGCACHE_BUILD_BENCH:BOOL=ON' "$BUILD/CMakeCache.txt"; then
+  # A tree configured by scripts/test.sh has the benchmarks off: turn them on (adds targets only).
+  log "turning the benchmark targets on in $BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -DRAGCACHE_BUILD_BENCH=ON >/dev/null || { log "cmake failed"; exit 1; }
 fi
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   log "building ${TARGETS[*]} in $BUILD"
@@ -126,6 +140,7 @@ section limits "$ROOT/bench/limits/run.sh" "$BUILD" "${LOCK_SECONDS:-5}"
 section tokens "$ROOT/bench/tokens/run.sh" "$BUILD" "${TOKENS_LINES:-12000}"
 section semantic semantic
 section gateway env DURATION="${BENCH_DURATION:-10s}" "$ROOT/bench/gateway/run.sh" "$BUILD"
+section fixed_rate env OUT="$OUT" SECONDS_PER_RUN="${FIXED_RATE_SECONDS:-10}" "$ROOT/bench/gateway/fixed_rate.sh" "$BUILD"
 section http "$ROOT/bench/http/run.sh" "$BUILD" "${HTTP_SECONDS:-5}"
 section peers env DURATION="${BENCH_DURATION:-10s}" "$ROOT/bench/peers/gateway_vs_portkey.sh" "$BUILD" "$OUT"
 section replay "$ROOT/bench/replay/run.sh" "$BUILD" "$OUT"

@@ -2,18 +2,33 @@
 # The whole test suite: install what is missing, build, run every tier. Exits non-zero on any
 # failure; the last lines are CTest's summary of the Release run.
 #
-#   ASan+UBSan (-O1): unit + integration tests
-#   TSan (-O1):       the concurrency-heavy integration suites (Redis client, single-flight and
-#                     locks, sessions, limits)
-#   Release:          everything: unit, integration, cluster and e2e (the ragcache executable
-#                     with mock-llm and the official openai npm client)
+#   ASan+UBSan (-O1): unit + integration tests                                  build/asan
+#   TSan (-O1):       the concurrency-heavy integration suites (Redis client,    build/tsan
+#                     single-flight and locks, sessions, limits)
+#   Release:          everything: unit, integration, cluster and e2e (the        build/release
+#                     ragcache executable with mock-llm and the official openai npm client)
+#
+# Each tree is configured here with every option it needs (tests on, its time scale), so it
+# does not matter what configured it before; scripts/serve.sh builds its own tree (build/serve).
+#
+# Environment:
+#   RAGCACHE_TEST_TIERS="asan tsan release"  the tiers to run, in this order (default: all)
+#   RAGCACHE_STRESS=1                       run beside a CPU hog (stress-ng --cpu N, from Debian)
+#                                           for the whole run, to check the suite survives a busy
+#                                           machine; RAGCACHE_STRESS_CPUS=N (default: nproc)
 source "$(dirname "$0")/common.sh"
-install_apt_packages
+install_apt_packages APT_PACKAGES APT_TEST_PACKAGES
 install_node_packages
 
 JOBS="$(nproc)"
 failed=()
 start_all=$(date +%s)
+
+# ---- time scale: how many times slower than a quiet machine each tree's tests may run --------
+# (test/support/time_scale.h; the CMake cache variable RAGCACHE_TEST_TIME_SCALE puts it into every
+# test's environment and stretches its CTest TIMEOUT.) The same values hold with RAGCACHE_STRESS:
+# the suite must pass beside a busy neighbour as it is run every day.
+declare -A TIME_SCALE=([release]=1 [asan]=3 [tsan]=5)
 
 run_ctest() {
   local dir="$1"; shift
@@ -23,25 +38,66 @@ run_ctest() {
   fi
 }
 
-# Which test executables each sanitizer tree needs (building every target three times would not
-# fit CI's budget on 2 cores).
+# build_test_tree TIER DIR [cmake args...] [-- targets...]
+build_test_tree() {
+  local tier="$1" dir="$2"; shift 2
+  build_tree "$dir" -DRAGCACHE_BUILD_TESTS=ON -DRAGCACHE_BUILD_BENCH=OFF \
+    -DRAGCACHE_TEST_TIME_SCALE="${TIME_SCALE[$tier]}" "$@"
+}
+
+# ---- the tiers ----------------------------------------------------------------------------------
+tier_asan() {
+  echo "== ASan+UBSan build"
+  build_test_tree asan build/asan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_ASAN=ON -DRAGCACHE_TSAN=OFF
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest build/asan -L 'unit|integration'
+}
+
+# Which test executables the TSan tree needs (building every target three times would not fit
+# CI's budget on 2 cores).
 TSAN_TARGETS=(redis_integration_tests domain_cache_integration_tests domain_session_integration_tests
               domain_limits_integration_tests domain_docs_integration_tests domain_hot_integration_tests)
 TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits|domain_docs|domain_hot)\.'
+tier_tsan() {
+  echo "== TSan build"
+  build_test_tree tsan build/tsan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_TSAN=ON -DRAGCACHE_ASAN=OFF \
+    -- "${TSAN_TARGETS[@]}"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest build/tsan -L integration -R "$TSAN_REGEX"
+}
 
-echo "== ASan+UBSan build"
-build_tree build/asan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_ASAN=ON -DRAGCACHE_BUILD_BENCH=OFF
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_ctest build/asan -L 'unit|integration'
+tier_release() {
+  echo "== Release build"
+  build_test_tree release build/release -DCMAKE_BUILD_TYPE=Release -DRAGCACHE_ASAN=OFF -DRAGCACHE_TSAN=OFF
+  run_ctest build/release
+}
 
-echo "== TSan build"
-build_tree build/tsan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_TSAN=ON -DRAGCACHE_BUILD_BENCH=OFF -- "${TSAN_TARGETS[@]}"
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest build/tsan -L integration -R "$TSAN_REGEX"
+# ---- stress: a CPU hog for the length of the run ---------------------------------------------------
+HOG_PID=""
+stop_cpu_hog() {
+  if [ -n "$HOG_PID" ]; then
+    kill "$HOG_PID" 2>/dev/null || true
+    wait "$HOG_PID" 2>/dev/null || true
+    HOG_PID=""
+  fi
+}
+start_cpu_hog() {
+  install_apt_packages APT_STRESS_PACKAGES
+  local cpus="${RAGCACHE_STRESS_CPUS:-$(nproc)}"
+  echo "== stress: stress-ng --cpu $cpus beside the suite"
+  stress-ng --cpu "$cpus" --quiet &
+  HOG_PID=$!
+  trap stop_cpu_hog EXIT
+}
 
-echo "== Release build"
-build_tree build/release -DCMAKE_BUILD_TYPE=Release -DRAGCACHE_BUILD_BENCH=OFF
-run_ctest build/release
+if [ "${RAGCACHE_STRESS:-0}" = 1 ]; then start_cpu_hog; fi
+for tier in ${RAGCACHE_TEST_TIERS:-asan tsan release}; do
+  case "$tier" in
+    asan|tsan|release) "tier_$tier" ;;
+    *) echo "unknown tier '$tier' in RAGCACHE_TEST_TIERS (asan, tsan, release)" >&2; exit 2 ;;
+  esac
+done
+stop_cpu_hog
 
 echo "== total $(( $(date +%s) - start_all )) s"
 if [ ${#failed[@]} -gt 0 ]; then

@@ -5,7 +5,7 @@ Usage: python3 tools/check_layers.py [--root REPO] [--doc docs/architecture.md]
 
 The table between <!-- layers:begin --> and <!-- layers:end --> gives each layer a number and its
 folders (in backticks). A file belongs to the folder of the table that is the longest prefix of
-its path under src/ (src/http/gateway/x.cc -> http/gateway, src/domain/cache/testbin/y.cc ->
+its path under src/ (src/domain/docs/x.cc -> domain/docs, src/domain/cache/testbin/y.cc ->
 domain/cache). An include "a/b/c.h" names the folder the same way. Allowed: its own folder, or a
 folder of a lower layer. Everything else fails, as does a source folder missing from the table.
 Includes that name no folder under src/ (system headers, "support/...", generated

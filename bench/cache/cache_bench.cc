@@ -44,13 +44,16 @@ asio::awaitable<void> sleep_for(Clock::duration d) {
 
 double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
-void print_latencies(const char* name, std::vector<double> v, int rounds, int followers) {
+// errors: callers that got an error or another answer than the one computed; computes: how many
+// times the answer was computed (single-flight: exactly once per round). run.sh fails on either.
+void print_latencies(const char* name, std::vector<double> v, int rounds, int followers, long long errors,
+                     long long computes) {
   std::sort(v.begin(), v.end());
   auto pct = [&](double p) { return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))]; };
   std::printf("{\"bench\":\"wakeup\",\"impl\":\"%s\",\"rounds\":%d,\"followers\":%d,\"samples\":%zu,"
-              "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
+              "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"errors\":%lld,\"computes\":%lld}\n",
               name, rounds, followers, v.size(), pct(0.5) / 1000, pct(0.9) / 1000, pct(0.99) / 1000,
-              v.empty() ? 0.0 : v.back() / 1000);
+              v.empty() ? 0.0 : v.back() / 1000, errors, computes);
   std::fflush(stdout);
 }
 
@@ -79,18 +82,24 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int bas
   co_await sleep_for(milliseconds(200));  // connections up
 
   // ---- ragcache single-flight ----
+  const std::string answer(2000, 'a');
   std::vector<double> ours;
+  long long errors = 0, computes = 0;
+  auto check = [&](const Result<FlightResult>& r) {
+    if (!r || r->value != answer) ++errors;
+  };
   for (int round = 0; round < rounds; ++round) {
     CacheKey key{"", sha256_hex(prefix + std::to_string(round)), "c" + std::to_string(round)};
     Clock::time_point computed_at{};
     auto compute_ms = milliseconds(random_between(60, 160));
     int done = 0;
     auto leader = [&]() -> asio::awaitable<void> {
-      co_await replicas[0].flight->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+      check(co_await replicas[0].flight->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+        ++computes;
         co_await sleep_for(compute_ms);
         computed_at = Clock::now();
-        co_return ComputeOutput{std::string(2000, 'a')};
-      });
+        co_return ComputeOutput{answer};
+      }));
       ++done;
     };
     asio::co_spawn(ex, leader(), asio::detached);
@@ -100,11 +109,12 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int bas
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
         co_await sleep_for(milliseconds(random_between(0, 50)));  // followers arrive over time
         // A follower leads only if scheduling delayed the leader; it then plays the leader's part.
-        co_await replicas[1 + i % 3].flight->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+        check(co_await replicas[1 + i % 3].flight->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+          ++computes;
           co_await sleep_for(compute_ms);
           computed_at = Clock::now();
-          co_return ComputeOutput{std::string(2000, 'a')};
-        });
+          co_return ComputeOutput{answer};
+        }));
         got[i] = Clock::now();
         ++done;
       }, asio::detached);
@@ -112,10 +122,11 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int bas
     while (done < followers + 1) co_await sleep_for(milliseconds(1));
     for (auto t : got) ours.push_back(us(t - computed_at));
   }
-  print_latencies("ragcache_single_flight", ours, rounds, followers);
+  print_latencies("ragcache_single_flight", ours, rounds, followers, errors, computes);
 
   // ---- baseline: lock with blocking_timeout, sleep 100 ms between tries, re-read the cache ----
   std::vector<double> base;
+  long long base_errors = 0;
   for (int round = 0; round < baseline_rounds; ++round) {
     const std::string lock = prefix + "baseline:lock:" + std::to_string(round);
     const std::string value_key = prefix + "baseline:value:" + std::to_string(round);
@@ -128,7 +139,7 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int bas
       co_await lc.exec(redis::Command("SET", lock, token, "NX", "PX", 10000));
       co_await sleep_for(compute_ms);
       computed_at = Clock::now();
-      co_await lc.exec(redis::Command("SET", value_key, std::string(2000, 'a'), "PX", 60000));
+      co_await lc.exec(redis::Command("SET", value_key, answer, "PX", 60000));
       co_await lc.exec(redis::Command("DEL", lock));
       ++done;
     };
@@ -140,12 +151,20 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int bas
         auto& fc = *replicas[1 + i % 3].client;
         auto token = random_token();
         co_await sleep_for(milliseconds(random_between(0, 50)));  // followers arrive over time
-        for (;;) {
+        // Bounded: a Redis that refuses every try (an error, not a held lock) ends the wait as an error.
+        for (int tries = 0;; ++tries) {
           auto r = co_await fc.exec(redis::Command("SET", lock, token, "NX", "PX", 10000));
-          if (r && r->is_string()) {
+          if (!r || r->is_error() || tries == 100) {
+            ++base_errors;
+            break;
+          }
+          if (r->is_string()) {
             auto v = co_await fc.exec(redis::Command("GET", value_key));
             co_await fc.exec(redis::Command("DEL", lock));
-            if (v && !v->is_nil()) break;
+            if (v && !v->is_nil()) {
+              if (!v->is_string() || v->str != answer) ++base_errors;
+              break;
+            }
           }
           co_await sleep_for(milliseconds(100));
         }
@@ -156,7 +175,7 @@ asio::awaitable<void> wakeup(std::string url, int rounds, int followers, int bas
     while (done < followers + 1) co_await sleep_for(milliseconds(1));
     for (auto t : got) base.push_back(us(t - computed_at));
   }
-  print_latencies("baseline_sleep_100ms_retry", base, baseline_rounds, followers);
+  print_latencies("baseline_sleep_100ms_retry", base, baseline_rounds, followers, base_errors, baseline_rounds);
 }
 
 asio::awaitable<void> locks(std::string url, int seconds, int concurrency, std::size_t pool_size) {

@@ -41,9 +41,23 @@ done
 
 python3 - "$WORK/wakeup.jsonl" "$WORK/locks.jsonl" <<'PY'
 import json, sys
-w = {r["impl"]: r for r in map(json.loads, open(sys.argv[1]))}
+# JSON lines only: the library's own log lines (warnings) may be interleaved on stdout.
+rows = lambda path: [json.loads(line) for line in open(path) if line.startswith("{")]  # noqa: E731
+w = {r["impl"]: r for r in rows(sys.argv[1])}
+# A benchmark that got wrong answers measures nothing: fail instead of printing ratios.
+problems = []
+for r in list(w.values()) + rows(sys.argv[2]):
+    if r.get("errors", 0) != 0:
+        problems.append(f'{r["impl"]}: {r["errors"]} failed or wrong answers')
+s = w.get("ragcache_single_flight")
+if s is None or "baseline_sleep_100ms_retry" not in w:
+    problems.append("wake-up results missing")
+elif s["computes"] != s["rounds"]:
+    problems.append(f'single-flight computed {s["computes"]} times in {s["rounds"]} rounds (must be once per round)')
+if problems:
+    sys.exit("FAILED: " + "; ".join(problems))
 l, cpu = {}, {}
-for r in map(json.loads, open(sys.argv[2])):
+for r in rows(sys.argv[2]):
     l.setdefault(r["impl"], []).append(r["pairs_per_s"])
     cpu.setdefault(r["impl"], []).append((r["redis_cpu_us_per_pair"], r["client_cpu_us_per_pair"]))
 med = lambda xs: sorted(xs)[len(xs) // 2]

@@ -22,22 +22,17 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock 
 HZ=$(getconf CLK_TCK)
 commandstats() { redis-cli -p "$RPORT" info commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {print $1, $3}'; }
 
-# scenario name, url path, wrk script, optional header
+# scenario NAME [HEADER]: one checked wrk run (WRK_* settings from the caller, see checked.lua).
 scenario() {
-  local name=$1 script=$2 header=${3:-}
-  local args=(-t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/bench/gateway/$script")
-  [ -n "$header" ] && args+=(-H "$header")
+  local name=$1 header=${2:-}
   commandstats > "$DIR/cs.before"
-  local g0 m0 g1 m1 out
+  local g0 m0 g1 m1 r n rps p50 p99
   g0=$(ticks "$GW_PID"); m0=$(ticks "$MOCK_PID")
-  out=$(wrk "${args[@]}" "http://127.0.0.1:$GPORT/v1/chat/completions")
+  r=$(wrk_checked "$name" "http://127.0.0.1:$GPORT/v1/chat/completions" -t1 -c"$CONNECTIONS" -d"$DURATION" ${header:+-H "$header"})
+  read -r rps p50 p99 <<<"$r"
   g1=$(ticks "$GW_PID"); m1=$(ticks "$MOCK_PID")
   commandstats > "$DIR/cs.after"
-  local n rps p50 errors
-  n=$(awk '/requests in/ {print $1}' <<<"$out")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+  n=$(awk '/requests in/ {print $1}' "$(wrk_output "$name")")
   local redis
   redis=$(python3 - "$DIR/cs.before" "$DIR/cs.after" "$n" <<'PY'
 import sys
@@ -54,15 +49,16 @@ parts = " ".join(f"{k}={v / n:.2f}" for k, v in sorted(diff.items(), key=lambda 
 print(f"{total / n:.2f} ({parts})" if total else "0")
 PY
 )
-  printf '| %s | %s | %.1f | %.1f | %s | %s | %s %s|\n' "$name" "$n" \
+  printf '| %s | %s | %.1f | %.1f | %s | %s | %s ms |\n' "$name" "$n" \
     "$(python3 -c "print(($g1-$g0)*1e6/$HZ/$n)")" "$(python3 -c "print(($m1-$m0)*1e6/$HZ/$n)")" \
-    "$redis" "$rps" "$p50" "${errors:+($errors)}"
+    "$redis" "$rps" "$p50"
 }
 
 echo "| scenario | requests | gateway CPU µs/req | mock-llm CPU µs/req | Redis commands/req | req/s | p50 |"
 echo "|---|---|---|---|---|---|---|"
-scenario "exact hit (L1)" hit.lua
-scenario "exact hit SSE (L1)" hit_stream.lua
-scenario "pass-through (no-store)" hit.lua "Cache-Control: no-store"
-scenario "pass-through stream (no-store)" hit_stream.lua "Cache-Control: no-store"
-scenario "miss (new question each request: leader + store)" miss.lua
+# Every response is checked (status, X-Cache, answer or stream end): a failure stops the script.
+WRK_BODY="$CHAT_BODY" WRK_EXPECT_BODY="$ANSWER_JSON" WRK_EXPECT_CACHE=HIT scenario "exact hit (L1)"
+WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" WRK_EXPECT_CACHE=HIT scenario "exact hit SSE (L1)"
+WRK_BODY="$CHAT_BODY" WRK_EXPECT_BODY="$ANSWER_JSON" WRK_EXPECT_CACHE=BYPASS scenario "pass-through (no-store)" "Cache-Control: no-store"
+WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" WRK_EXPECT_CACHE=BYPASS scenario "pass-through stream (no-store)" "Cache-Control: no-store"
+WRK_UNIQUE=1 WRK_EXPECT_CACHE=MISS WRK_EXPECT_BODY='"content"' scenario "miss (new question each request: leader + store)"

@@ -20,15 +20,14 @@ store_answer "$GPORT"
 # Instructions (Ir) in the last dump.
 last_ir() { ls -t "$DIR"/cg.* | head -1 | xargs grep -h '^summary:' | awk '{print $2}'; }
 
-scenario() {  # name, wrk script, optional header
-  local name=$1 script=$2 header=${3:-}
-  local args=(-t1 -c10 -d"$DURATION" -s "$ROOT/bench/gateway/$script")
-  [ -n "$header" ] && args+=(-H "$header")
-  wrk -t1 -c10 -d1s -s "$ROOT/bench/gateway/$script" ${header:+-H "$header"} "http://127.0.0.1:$GPORT/v1/chat/completions" >/dev/null
+scenario() {  # name, optional header; WRK_* settings from the caller (checked.lua)
+  local name=$1 header=${2:-}
+  local url="http://127.0.0.1:$GPORT/v1/chat/completions"
+  wrk_checked "$name (warm-up)" "$url" -t1 -c10 -d1s ${header:+-H "$header"} >/dev/null
   callgrind_control -z "$GW_PID" >/dev/null 2>&1
-  local out n
-  out=$(wrk "${args[@]}" "http://127.0.0.1:$GPORT/v1/chat/completions")
-  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  local n
+  wrk_checked "$name" "$url" -t1 -c10 -d"$DURATION" ${header:+-H "$header"} >/dev/null
+  n=$(awk '/requests in/ {print $1}' "$(wrk_output "$name")")
   callgrind_control -d "$GW_PID" >/dev/null 2>&1
   sleep 0.5
   local ir
@@ -39,8 +38,9 @@ scenario() {  # name, wrk script, optional header
 
 echo "| scenario | requests | gateway user-space instructions/request |"
 echo "|---|---|---|"
-scenario "exact hit (L1)" hit.lua
-scenario "exact hit SSE (L1)" hit_stream.lua
-scenario "pass-through (no-store)" hit.lua "Cache-Control: no-store"
-scenario "pass-through stream (no-store)" hit_stream.lua "Cache-Control: no-store"
-scenario "miss (new question each request)" miss.lua
+# Every response is checked (status, X-Cache, answer or stream end): a failure stops the script.
+WRK_BODY="$CHAT_BODY" WRK_EXPECT_BODY="$ANSWER_JSON" WRK_EXPECT_CACHE=HIT scenario "exact hit (L1)"
+WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" WRK_EXPECT_CACHE=HIT scenario "exact hit SSE (L1)"
+WRK_BODY="$CHAT_BODY" WRK_EXPECT_BODY="$ANSWER_JSON" WRK_EXPECT_CACHE=BYPASS scenario "pass-through (no-store)" "Cache-Control: no-store"
+WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" WRK_EXPECT_CACHE=BYPASS scenario "pass-through stream (no-store)" "Cache-Control: no-store"
+WRK_UNIQUE=1 WRK_EXPECT_CACHE=MISS WRK_EXPECT_BODY='"content"' scenario "miss (new question each request)"

@@ -7,6 +7,9 @@
 #  Extra rows: a streamed hit (the cached answer replayed as SSE), hits with the L1 off (every hit
 #  one Redis GET; a second gateway on the same Redis), a streamed pass-through, p99s.
 #   bench/gateway/run.sh [BUILD_DIR]     (default build/release; DURATION=10s by default)
+# Every response of every run is checked (status, X-Cache, the answer: checked.lua); the script
+# fails with the reason instead of printing numbers when one is wrong.
+# Fixed-rate latency (open loop, p50/p99 at 2,000 and 5,000 req/s): fixed_rate.sh.
 # Everything (wrk, redis-server, gateway, mock-llm) shares the machine's cores: on a 2-core box
 # wrk alone takes about one of them, so the numbers are a floor for the gateway, not a ceiling.
 # What a request costs, robust to other load: cpu.sh (CPU time per request) and instructions.sh.
@@ -22,38 +25,44 @@ pids+=($!)
 wait_healthy "$GPORT"
 wait_healthy "$G2PORT"
 
-# wrk: "Requests/sec" and the 99% latency line of --latency, in ms.
+# Every run checks every response (checked.lua, wrk_check.py): status 2xx, the X-Cache the
+# scenario must give, the expected answer; any failure stops the script (set -e) with the reason.
 # CONNS/THREADS: 50 and 2 unless set (the unloaded rows use one connection).
-wrk_run() {  # url script [header]
-  local out conns="${CONNS:-50}" threads="${THREADS:-2}"
-  if [ -n "${3:-}" ]; then
-    out=$(wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$2" -H "$3" "$1")
-  else
-    out=$(wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -s "$2" "$1")
-  fi
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+GW="http://127.0.0.1:$GPORT/v1/chat/completions"
+GW2="http://127.0.0.1:$G2PORT/v1/chat/completions"
+MOCK="http://127.0.0.1:$MPORT/v1/chat/completions"
+wrk_run() {  # label url [wrk args...]
+  local label="$1" url="$2"; shift 2
+  wrk_checked "$label" "$url" -t"${THREADS:-2}" -c"${CONNS:-50}" -d"$DURATION" "$@"
 }
-to_ms() { python3 -c "import sys,re; v=sys.argv[1]; m=re.match(r'([0-9.]+)(us|ms|s)',v); f={'us':0.001,'ms':1,'s':1000}[m.group(2)]; print(f'{float(m.group(1))*f:.3f}')" "$1"; }
+export WRK_BODY="$CHAT_BODY" WRK_EXPECT_BODY="$ANSWER_JSON"
 
 store_answer "$GPORT"
-read -r HIT_RPS HIT_P50 HIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
+store_answer "$G2PORT"
+HITS_BEFORE=$(curl -s "http://127.0.0.1:$GPORT/metrics" | awk '/^ragcache_requests_total\{cache="HIT"\}/ {print $2}')
+r=$(WRK_EXPECT_CACHE=HIT wrk_run "exact hit" "$GW"); read -r HIT_RPS HIT_P50 HIT_P99 <<<"$r"
+HITS_AFTER=$(curl -s "http://127.0.0.1:$GPORT/metrics" | awk '/^ragcache_requests_total\{cache="HIT"\}/ {print $2}')
 RB_GET=$(redis-benchmark -p "$RPORT" -c 50 -n 300000 -t get --csv | tail -1 | cut -d, -f2 | tr -d '"')
-read -r DIRECT_RPS DIRECT_P50 DIRECT_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
-read -r PASS_RPS PASS_P50 PASS_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua" "Cache-Control: no-store")
-read -r SHIT_RPS SHIT_P50 SHIT_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua")
-read -r NOL1_RPS NOL1_P50 NOL1_P99 < <(wrk_run "http://127.0.0.1:$G2PORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
-read -r DSTREAM_RPS DSTREAM_P50 DSTREAM_P99 < <(wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua")
-read -r PSTREAM_RPS PSTREAM_P50 PSTREAM_P99 < <(wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit_stream.lua" "Cache-Control: no-store")
+r=$(wrk_run "mock-llm direct" "$MOCK"); read -r DIRECT_RPS DIRECT_P50 DIRECT_P99 <<<"$r"
+r=$(WRK_EXPECT_CACHE=BYPASS wrk_run "pass-through" "$GW" -H "Cache-Control: no-store"); read -r PASS_RPS PASS_P50 PASS_P99 <<<"$r"
+# Streams: the answer arrives in pieces, so the check is the stream's end marker.
+r=$(WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" WRK_EXPECT_CACHE=HIT wrk_run "exact hit, stream" "$GW")
+read -r SHIT_RPS SHIT_P50 SHIT_P99 <<<"$r"
+r=$(WRK_EXPECT_CACHE=HIT wrk_run "exact hit, L1 off" "$GW2"); read -r NOL1_RPS NOL1_P50 NOL1_P99 <<<"$r"
+r=$(WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" wrk_run "mock-llm direct, stream" "$MOCK")
+read -r DSTREAM_RPS DSTREAM_P50 DSTREAM_P99 <<<"$r"
+r=$(WRK_BODY="$STREAM_BODY" WRK_EXPECT_BODY="[DONE]" WRK_EXPECT_CACHE=BYPASS wrk_run "pass-through, stream" "$GW" -H "Cache-Control: no-store")
+read -r PSTREAM_RPS PSTREAM_P50 PSTREAM_P99 <<<"$r"
 # The same pass-through with one connection: the latency the gateway adds to a request when it is
 # not saturated (at 50 connections both sides run flat out and the p50s mostly measure queueing,
 # i.e. 50 / throughput).
-read -r DIRECT1_RPS DIRECT1_P50 DIRECT1_P99 < <(CONNS=1 THREADS=1 wrk_run "http://127.0.0.1:$MPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua")
-read -r PASS1_RPS PASS1_P50 PASS1_P99 < <(CONNS=1 THREADS=1 wrk_run "http://127.0.0.1:$GPORT/v1/chat/completions" "$ROOT/bench/gateway/hit.lua" "Cache-Control: no-store")
-HITS=$(curl -s "http://127.0.0.1:$GPORT/metrics" | awk '/^ragcache_requests_total\{cache="HIT"\}/ {print $2}')
+r=$(CONNS=1 THREADS=1 wrk_run "mock-llm direct, 1 connection" "$MOCK"); read -r DIRECT1_RPS DIRECT1_P50 DIRECT1_P99 <<<"$r"
+r=$(CONNS=1 THREADS=1 WRK_EXPECT_CACHE=BYPASS wrk_run "pass-through, 1 connection" "$GW" -H "Cache-Control: no-store")
+read -r PASS1_RPS PASS1_P50 PASS1_P99 <<<"$r"
+# The gateway's own count agrees: every response of the hit run was counted a HIT.
+HITS=$(python3 -c "print(int(float('$HITS_AFTER') - float('$HITS_BEFORE')))")
+HIT_REQUESTS=$(awk '/requests in/ {print $1}' "$(wrk_output "exact hit")")
+[ "$HITS" -ge "$HIT_REQUESTS" ] || { echo "FAILED: the gateway counted $HITS HITs for $HIT_REQUESTS hit requests" >&2; exit 1; }
 python3 - "$HIT_RPS" "$HIT_P50" "$HIT_P99" "$RB_GET" "$DIRECT_RPS" "$DIRECT_P50" "$PASS_RPS" "$PASS_P50" "$PASS_P99" "$HITS" \
   "$SHIT_RPS" "$SHIT_P50" "$SHIT_P99" "$NOL1_RPS" "$NOL1_P50" "$NOL1_P99" "$DIRECT_P99" \
   "$DSTREAM_RPS" "$DSTREAM_P50" "$PSTREAM_RPS" "$PSTREAM_P50" "$PSTREAM_P99" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
@@ -70,7 +79,7 @@ print(f"| pass-through p50 (no-store) | {f(p_p50):.3f} ms | mock-llm direct p50:
 print(f"| pass-through p50, 1 connection (not saturated) | {f(p1_p50):.3f} ms | mock-llm direct p50, 1 connection: {f(d1_p50):.3f} ms | +{f(p1_p50)-f(d1_p50):.3f} ms |")
 print(f"| pass-through p99, 1 connection | {f(p1_p99):.3f} ms | mock-llm direct p99, 1 connection: {f(d1_p99):.3f} ms | +{f(p1_p99)-f(d1_p99):.3f} ms |")
 print(f"| pass-through req/s | {f(p_rps):,.0f} | mock-llm direct: {f(d_rps):,.0f} | {f(p_rps)/f(d_rps):.2f} |")
-print(f"| HIT responses counted by the gateway | {hits} | | |")
+print(f"| HIT responses counted by the gateway during the hit run | {hits} | every response checked: 2xx, X-Cache, answer | |")
 print(f"| pass-through p99 (no-store) | {f(p_p99):.3f} ms | mock-llm direct p99: {f(d_p99):.3f} ms | +{f(p_p99)-f(d_p99):.3f} ms |")
 print(f"| exact-hit replayed as SSE (stream: true) req/s, p50 / p99 | {f(s_rps):,.0f}, {f(s_p50):.3f} / {f(s_p99):.3f} ms | non-stream hit: {f(hit_rps):,.0f} | {f(s_rps)/f(hit_rps):.2f} |")
 print(f"| exact-hit req/s with the L1 off (one Redis GET per hit), p50 / p99 | {f(n_rps):,.0f}, {f(n_p50):.3f} / {f(n_p99):.3f} ms | redis-benchmark GET: {f(rb):,.0f} ops/s | {f(n_rps)/f(rb):.2f} |")

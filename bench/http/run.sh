@@ -4,7 +4,8 @@
 # same run, a bare Node.js http server on the trivial route as a reference point.
 #   bench/http/run.sh [BUILD_DIR] [SECONDS]     (defaults: build/release, 10)
 # Env: THREADS="1 2" io-thread counts to try; CONNECTIONS=50.
-# Prints a Markdown table: requests/s and latency percentiles as wrk reports them.
+# Prints a Markdown table: requests/s and latency percentiles as wrk reports them; fails (exit 1,
+# with the reason) when wrk saw a non-2xx response or a socket error.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BUILD="${1:-$ROOT/build/release}"
@@ -33,9 +34,12 @@ import re, sys
 name, text = sys.argv[1], open(sys.argv[2]).read()
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
 pct = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", text, re.M))
+# A run with failed requests measured failures: stop with the reason instead of printing a row.
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-err = f" ({errors.group(1)} non-2xx!)" if errors else ""
-print(f"| {name} | {float(rps):,.0f}{err} | {pct.get('50','?')} | {pct.get('90','?')} | {pct.get('99','?')} |")
+sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+if errors or (sock and any(int(x) for x in sock.groups())):
+    sys.exit(f"FAILED {name}: " + "; ".join(m.group(0) for m in (errors, sock) if m))
+print(f"| {name} | {float(rps):,.0f} | {pct.get('50','?')} | {pct.get('90','?')} | {pct.get('99','?')} |")
 PY
 }
 

@@ -34,7 +34,8 @@ asio::awaitable<void> gcra_worker(limits::RateLimiter& limiter, int worker, int 
     const std::string subject = "bench-" + std::to_string((worker * 7919 + i) % subjects);
     auto d = co_await limiter.check(subject, limit);
     if (!c.measuring) continue;
-    if (!d) ++c.errors;
+    // A degraded decision (Redis could not be asked; fail-open allowed it) measured no Redis work.
+    if (!d || d->degraded) ++c.errors;
     else if (!d->allowed) ++c.refused;
     else ++c.ops;
   }
@@ -45,7 +46,7 @@ asio::awaitable<void> quota_worker(limits::TokenQuota& quota, int worker, int su
   for (long i = 0; !c.stop; ++i) {
     const std::string subject = "bench-" + std::to_string((worker * 7919 + i) % subjects);
     auto d = co_await quota.reserve(subject, limits, 500);
-    bool ok = d && d->allowed && d->reservation;
+    bool ok = d && d->allowed && !d->degraded && d->reservation;
     if (ok) ok = co_await quota.settle(*d->reservation, 420) ? true : false;
     if (!c.measuring) continue;
     if (!ok) ++c.errors;

@@ -23,9 +23,19 @@ node "$ROOT/bench/limits/rate_limiter_flexible_bench.cjs" "$PORT" "$SECONDS_PER_
 echo "== token reserve+settle pairs/s (ragcache only; two Lua calls per pair)"
 "$BIN" quota "$URL" "$SECONDS_PER_RUN" 50 1000 1 | tee "$WORK/quota.jsonl"
 
-python3 - "$WORK/rl.jsonl" <<'PY'
+python3 - "$WORK/rl.jsonl" "$WORK/quota.jsonl" <<'PY'
 import json, sys
-r = {x["impl"]: x for x in map(json.loads, open(sys.argv[1]))}
+rows = lambda path: [json.loads(line) for line in open(path) if line.startswith("{")]  # noqa: E731
+r = {x["impl"]: x for x in rows(sys.argv[1])}
+# Errors, or refusals under limits set far above the load, mean the numbers measure failures.
+problems = [f'{x["impl"]}: {x["errors"]} errors, {x["refused"]} refused'
+            for x in list(r.values()) + rows(sys.argv[2])
+            if x.get("errors", 0) or x.get("refused", 0)]
+for impl in ("ragcache_gcra", "npm_rate_limiter_flexible"):
+    if impl not in r:
+        problems.append(f"{impl}: no result")
+if problems:
+    sys.exit("FAILED: " + "; ".join(problems))
 a, b = r["ragcache_gcra"]["ops_per_s"], r["npm_rate_limiter_flexible"]["ops_per_s"]
 print(f'rate limit: ragcache {a:,.0f} checks/s, rate-limiter-flexible {b:,.0f} checks/s, ratio {a / b:.2f}x (goal >= 2x)')
 PY

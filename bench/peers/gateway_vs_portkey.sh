@@ -16,7 +16,7 @@ DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-2s}"
 CONNS="${CONNECTIONS:-50}"
 PORTKEY="$ROOT/bench/peers/node_modules/@portkey-ai/gateway/build/start-server.js"
-LUA="$ROOT/bench/peers/chat_percentiles.lua"
+LUA="$ROOT/bench/gateway/checked.lua"  # checks every response; prints latency percentiles
 [ -x "$BIN" ] || { echo "build first: cmake --build $BUILD --target ragcache" >&2; exit 1; }
 [ -f "$PORTKEY" ] || { echo "run npm install in bench/peers first" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -41,17 +41,28 @@ probe() { curl -s -D - -o /dev/null "http://127.0.0.1:$PPORT$CHAT_URL" -H 'Conte
 probe >/dev/null
 PK_CACHE_STATUS="$(probe)"
 PK_CACHE_STATUS="${PK_CACHE_STATUS:-none}"
+# The answer every response must carry (mock-llm's, relayed or replayed), as it appears in JSON.
+ANSWER_JSON="$(curl -sf "http://127.0.0.1:$MPORT$CHAT_URL" -H 'Content-Type: application/json' -d "$BODY" |
+  python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["choices"][0]["message"]["content"], ensure_ascii=False)[1:-1])')"
+[ -n "$ANSWER_JSON" ] || { echo "mock-llm gave no answer" >&2; exit 1; }
 # Warm ragcache's exact cache with the benchmark request.
 curl -s -o /dev/null "http://127.0.0.1:$GPORT$CHAT_URL" -H 'Content-Type: application/json' -d "$BODY"
 
-run() {  # name url [extra wrk args...]: a discarded warm-up (Node's JIT, connection pools), then the run
+# run NAME URL [extra wrk args...]: a discarded warm-up (Node's JIT, connection pools), then the
+# run; every response checked (status, X-Cache when WRK_EXPECT_CACHE is set, the answer), and a
+# failed check stops the script with the reason (bench/gateway/wrk_check.py).
+export WRK_BODY="$BODY" WRK_EXPECT_BODY="$ANSWER_JSON"
+run() {
   local name="$1" url="$2"; shift 2
   wrk -t2 -c"$CONNS" -d"$WARMUP" -s "$LUA" "$@" "$url" > /dev/null 2>&1 || true
-  wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$@" "$url" > "$OUT/wrk_$name.txt" 2>&1 || true
+  # --timeout 10s: a slow answer is timed (and counts in the percentiles), a lost one fails the run.
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency --timeout 10s -s "$LUA" "$@" "$url" > "$OUT/wrk_$name.txt" 2>&1 \
+    || { echo "FAILED $name: wrk exited non-zero: $(tail -3 "$OUT/wrk_$name.txt")" >&2; exit 1; }
+  python3 "$ROOT/bench/gateway/wrk_check.py" "$OUT/wrk_$name.txt" --label "$name" >/dev/null
   awk '$1=="PCT" {print $2, $3}' "$OUT/wrk_$name.txt" > "$OUT/latency_$name.txt"
 }
-run ragcache_hit "http://127.0.0.1:$GPORT$CHAT_URL"
-run ragcache_pass "http://127.0.0.1:$GPORT$CHAT_URL" -H "Cache-Control: no-store"
+WRK_EXPECT_CACHE=HIT run ragcache_hit "http://127.0.0.1:$GPORT$CHAT_URL"
+WRK_EXPECT_CACHE=BYPASS run ragcache_pass "http://127.0.0.1:$GPORT$CHAT_URL" -H "Cache-Control: no-store"
 run portkey_pass "http://127.0.0.1:$PPORT$CHAT_URL" "${PK_ROUTE[@]}"
 if [ "$PK_CACHE_STATUS" = "HIT" ]; then
   run portkey_hit "http://127.0.0.1:$PPORT$CHAT_URL" -H "x-portkey-config: $PK_CACHE_CONFIG"
@@ -69,11 +80,11 @@ def parse(name):
     text = open(path).read()
     m = re.search(r"Requests/sec:\s+([\d.]+)", text)
     pct = {float(a): int(b) / 1000 for a, b in re.findall(r"^PCT (\S+) (\d+)", text, re.M)}
-    bad = re.search(r"^NON200 (\d+)", text, re.M)
-    if not m or not pct:
+    checks = re.search(r"^CHECKS responses=(\d+) bad_status=(\d+) bad_cache=(\d+) bad_body=(\d+)", text, re.M)
+    if not m or not pct or not checks:
         return {"failed": True, "raw": text[-500:]}
     return {"rps": float(m.group(1)), "p50": pct[50], "p90": pct[90], "p99": pct[99],
-            "non200": int(bad.group(1)) if bad else -1}
+            "checked": int(checks.group(1)), "bad": sum(int(x) for x in checks.groups()[1:])}
 names = {"ragcache_hit": "ragcache exact hit", "ragcache_pass": "ragcache pass-through (no-store)",
          "portkey_pass": f"Portkey gateway {pk_version} pass-through", "portkey_hit": f"Portkey gateway {pk_version} cache hit",
          "direct": "mock-llm direct (no gateway)"}
@@ -82,7 +93,7 @@ json.dump({"portkey_version": pk_version, "portkey_cache_status": pk_cache, "res
           open(os.path.join(out, "gateway_peers.json"), "w"), indent=1)
 pk = res["portkey_pass"]
 print(f"wrk -t2 -c{conns}; non-streamed chat completion; mock-llm with no added latency behind both gateways\n")
-print("| target | req/s | p50 ms | p90 ms | p99 ms | req/s vs Portkey pass-through | non-200 |")
+print("| target | req/s | p50 ms | p90 ms | p99 ms | req/s vs Portkey pass-through | responses checked (status, X-Cache, answer) / failed |")
 print("|---|---|---|---|---|---|---|")
 failed = False
 for k, label in names.items():
@@ -94,8 +105,8 @@ for k, label in names.items():
         print(f"| {label} | FAILED | | | | | |")
         continue
     ratio = f"{r['rps'] / pk['rps']:.2f}x" if pk and not pk.get("failed") else "n/a"
-    print(f"| {label} | {r['rps']:,.0f} | {r['p50']:.3f} | {r['p90']:.3f} | {r['p99']:.3f} | {ratio} | {r['non200']} |")
-    failed |= r["non200"] != 0
+    print(f"| {label} | {r['rps']:,.0f} | {r['p50']:.3f} | {r['p90']:.3f} | {r['p99']:.3f} | {ratio} | {r['checked']:,} / {r['bad']} |")
+    failed |= r["bad"] != 0
 if pk_cache != "HIT":
     print(f"\nPortkey cache-hit path: none in the open-source gateway. With a `cache: {{mode: simple}}` config the "
           f"repeated request still answers `x-portkey-cache-status: {pk_cache}` and reaches the model "

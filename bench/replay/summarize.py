@@ -9,6 +9,7 @@ import argparse
 import collections
 import json
 import re
+import sys
 
 KINDS = ["first", "repeat", "paraphrase", "negative"]
 CACHE_RESULTS = ["HIT", "SEMANTIC", "SHARED", "MISS", "BYPASS"]
@@ -107,6 +108,9 @@ def main():
                "x_cache": {c: t for c, t in zip(seen_results, totals)},
                "errors": {"direct": errors_d, "ragcache": errors_r}}
     json.dump(summary, open(a.json_out, "w"), indent=1)
+    # Wrong answers or failed requests: the run's savings and latencies do not stand.
+    if wrong or errors_d or errors_r:
+        sys.exit(f"FAILED: {len(wrong)} wrong answers served, {errors_d} direct and {errors_r} ragcache requests failed")
 
 
 if __name__ == "__main__":

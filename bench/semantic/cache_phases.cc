@@ -325,7 +325,7 @@ int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder) {
   for (std::size_t i = 0; i < n; ++i) (*idx)->set_terms(ids[i], terms[i]);
   for (std::size_t ef : args.ef_search) {
     (*idx)->set_ef_search(ef);
-    measure_lookups(built, ef, texts, rows, ids, embedder, **idx);
+    if (!measure_lookups(built, ef, texts, rows, ids, embedder, **idx)) return 1;
   }
   return 0;
 }

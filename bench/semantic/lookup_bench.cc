@@ -33,7 +33,8 @@ namespace {
 using namespace ragcache;
 using namespace ragcache::bench;
 
-void run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder& embedder) {
+// False when an insert or a search failed (the reason is on stderr).
+bool run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder& embedder) {
   QuestionGenerator gen(42);
   // Corpus vectors first (kept for brute force), so the RSS growth measured below is the index.
   std::vector<std::string> texts;
@@ -67,8 +68,8 @@ void run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder&
     auto r = idx->upsert(ids[i], std::span<const float>(rows.data() + i * args.dimension, args.dimension),
                          std::nullopt, terms[i]);
     if (!r) {
-      std::fprintf(stderr, "insert failed: %s\n", r.error().message().c_str());
-      return;
+      std::fprintf(stderr, "FAILED: insert failed: %s\n", r.error().message().c_str());
+      return false;
     }
   }
   const double build_s = micros_since(build_t0) / 1e6;
@@ -84,9 +85,10 @@ void run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder&
               static_cast<double>(idx->memory_bytes()) / static_cast<double>(n));
   for (std::size_t ef : args.ef_search) {
     idx->set_ef_search(ef);
-    measure_lookups(args, ef, texts, rows, ids, embedder, *idx);
+    if (!measure_lookups(args, ef, texts, rows, ids, embedder, *idx)) return false;
   }
   std::fflush(stdout);
+  return true;
 }
 
 std::vector<std::size_t> parse_sizes(const char* s) {
@@ -136,6 +138,8 @@ int main(int argc, char** argv) {
   }
   if (!args.build_cache.empty()) return build_cache(args, args.sizes.front(), **embedder);
   if (!args.from_cache.empty()) return measure_from_cache(args, **embedder);
-  for (std::size_t n : args.sizes) run_size(args, n, **embedder);
+  for (std::size_t n : args.sizes) {
+    if (!run_size(args, n, **embedder)) return 1;
+  }
   return 0;
 }

@@ -128,14 +128,15 @@ inline double micros_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
 }
 
-inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<std::string>& texts,
+// Returns false (after saying why on stderr) when a search failed: its numbers would be wrong.
+inline bool measure_lookups(const Args& args, std::size_t ef, const std::vector<std::string>& texts,
                      const std::vector<float>& rows, const std::vector<index::EntryId>& ids,
                      const embed::HashedNgramEmbedder& embedder, const index::VectorIndex& index) {
   const auto* idx = &index;
   QuestionGenerator gen(1000);  // the same queries for every ef
   // Lookup latency: embed + top-1 search above the default threshold; half near, half fresh.
   std::vector<double> lookup_us, search_us, lookup_cpu_us;
-  std::size_t hits = 0;
+  std::size_t hits = 0, search_errors = 0;
   for (std::size_t q = 0; q < args.queries; ++q) {
     const std::string text = (q % 2 == 0) ? gen.perturb(texts[q % texts.size()]) : gen.question();
     const double cpu0 = thread_cpu_us();
@@ -148,7 +149,11 @@ inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<
     lookup_us.push_back(micros_since(t0));
     lookup_cpu_us.push_back(thread_cpu_us() - cpu0);
     search_us.push_back(search);
-    if (m && !m->empty()) ++hits;
+    if (!m) {
+      if (search_errors++ == 0) std::fprintf(stderr, "search failed: %s\n", m.error().message().c_str());
+    } else if (!m->empty()) {
+      ++hits;
+    }
   }
 
   // Recall@1 against brute force, for near-duplicate and for fresh queries.
@@ -195,6 +200,11 @@ inline void measure_lookups(const Args& args, std::size_t ef, const std::vector<
       ef, args.terms ? " (with question terms)" : " (graph only, --terms off)", args.queries, lookup.p50, lookup.p99,
       lookup.mean, hits, lookup_cpu.p50, lookup_cpu.p99, lookup_cpu.mean, search.p50, search.p99, search.mean, recall_near, recall_fresh, args.recall_queries,
       eligible ? static_cast<double>(eligible_found) / static_cast<double>(eligible) : 1.0, eligible_found, eligible);
+  if (search_errors > 0) {
+    std::fprintf(stderr, "FAILED: %zu of %zu searches failed\n", search_errors, args.queries);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace ragcache::bench

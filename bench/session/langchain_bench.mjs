@@ -52,7 +52,8 @@ async function caller(c) {
       await history.addMessage(new HumanMessage(question));
       await history.addMessage(new AIMessage(answer));
       const messages = await history.getMessages();
-      if (messages.length === 0) errors++;
+      const last = messages[messages.length - 1];
+      if (!last || last.content !== answer) errors++;
     } catch (e) {
       errors++;
     }
@@ -62,6 +63,9 @@ async function caller(c) {
 const start = process.hrtime.bigint();
 await Promise.all(Array.from({ length: args.clients }, (_, c) => caller(c)));
 const secs = Number(process.hrtime.bigint() - start) / 1e9;
-if (errors) console.error(`${errors} errors`);
 console.log(`langchain_turn${args.ttl ? "" : "_no_ttl"},${Math.round(args.turns / secs)}`);
 await client.quit();
+if (errors) {
+  console.error(`FAILED: ${errors} turns failed or read a window without their answer`);
+  process.exit(1);
+}

@@ -62,6 +62,14 @@ std::vector<session::Message> one(session::Message m) {
   return v;
 }
 
+// The window after a turn: the answer just appended is its last message.
+bool ends_with_answer(const std::vector<session::Message>& messages) {
+  return !messages.empty() && messages.back().role == "assistant" && messages.back().content == kAnswer;
+}
+
+// Failed or wrong operations of every run: main exits non-zero when any (run.sh then fails).
+int g_errors = 0;
+
 template <class Body>
 double run(asio::io_context& io, int clients, int total, Body body) {
   int remaining = total;
@@ -81,7 +89,8 @@ double run(asio::io_context& io, int clients, int total, Body body) {
   io.restart();
   while (active > 0) io.run_one();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (errors) std::fprintf(stderr, "%d errors\n", errors);
+  if (errors) std::fprintf(stderr, "%d failed or wrong operations\n", errors);
+  g_errors += errors;
   return total / secs;
 }
 
@@ -127,7 +136,7 @@ int main(int argc, char** argv) {
       auto a = co_await store.append(sid, one(make("user", kQuestion)));
       auto b = co_await store.append(sid, one(make("assistant", kAnswer)));
       auto w = co_await store.read(sid);
-      co_return a && b && w && !w->messages.empty();
+      co_return a && b && w && ends_with_answer(w->messages);
     });
     std::printf("turn,%.0f\n", tps);
   }
@@ -136,7 +145,7 @@ int main(int argc, char** argv) {
       const auto sid = "benchc-" + run_id + "-" + std::to_string(c) + "-" + std::to_string(k / args.turns_per_session);
       auto a = co_await store.append(sid, one(make("user", kQuestion)));
       auto b = co_await store.append_and_read(sid, one(make("assistant", kAnswer)));
-      co_return a && b && !b->window.messages.empty();
+      co_return a && b && ends_with_answer(b->window.messages);
     });
     std::printf("turnc,%.0f\n", tps);
   }
@@ -148,7 +157,8 @@ int main(int argc, char** argv) {
       turn.push_back(make("user", kQuestion));
       turn.push_back(make("assistant", kAnswer));
       auto a = co_await store.append(sid, std::move(turn));
-      co_return a && w;
+      // The window read before this turn's append ends with the previous turn's answer (if any).
+      co_return a && w && (k % args.turns_per_session == 0 || ends_with_answer(w->messages));
     });
     std::printf("turn2,%.0f\n", tps);
   }
@@ -159,6 +169,10 @@ int main(int argc, char** argv) {
       co_return a.has_value();
     });
     std::printf("append,%.0f\n", aps);
+  }
+  if (g_errors) {
+    std::fprintf(stderr, "FAILED: %d operations failed or returned a wrong window\n", g_errors);
+    return 1;
   }
   return 0;
 }

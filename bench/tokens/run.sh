@@ -22,11 +22,26 @@ RAGCACHE_BENCH_CORPUS_LINES="$LINES" "$BUILD/bench/tokens/tokens_bench" \
 
 python3 - "$WORK/node.jsonl" "$WORK/cc.json" <<'PY'
 import json, sys
-node = {}
+node, node_tokens = {}, {}
 for line in open(sys.argv[1]):
     r = json.loads(line)
     node[r["encoding"]] = (r["tokens_per_second"], r["tokens_per_cpu_second"])
+    node_tokens[r["encoding"]] = r["tokens"]  # one pass over the corpus
 cc = json.load(open(sys.argv[2]))["benchmarks"]
+# Same corpus, same encoding: both must count the same tokens, or the speed means nothing.
+problems = []
+for b in cc:
+    enc = b["name"].split("/")[1]
+    if b.get("error_occurred"):
+        problems.append(f'{b["name"]}: {b.get("error_message", "error")}')
+    elif enc not in node_tokens:
+        problems.append(f'{b["name"]}: no tiktoken result for {enc}')
+    elif int(b["tokens_per_pass"]) != node_tokens[enc]:
+        problems.append(f'{b["name"]}: {int(b["tokens_per_pass"]):,} tokens, tiktoken counts {node_tokens[enc]:,}')
+if not cc:
+    problems.append("no ragcache benchmark ran")
+if problems:
+    sys.exit("FAILED (token counts differ from tiktoken): " + "; ".join(problems))
 scale = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}
 print(f'{"benchmark":<30}{"tokens/s wall":>15}{"tokens/s cpu":>15}{"vs tiktoken (wall / cpu)":>28}')
 for enc, (wall, cpu) in node.items():

@@ -17,5 +17,6 @@ void add_mock_llm_command(CLI::App& app);
 void add_tokens_command(CLI::App& app);
 void add_hot_command(CLI::App& app);
 void add_docs_command(CLI::App& app);
+void add_keys_command(CLI::App& app);
 
 }  // namespace ragcache::app

@@ -1,6 +1,9 @@
 // `ragcache hot`: the most asked questions of a namespace over the last hours, as a table.
 //
-//   ragcache hot [--namespace NS] [--window 24h] [--k 20] [--json]
+//   ragcache hot [--namespace NS] [--window 24h] [--k 20] [--json] [--tenant T | --api-key K]
+//
+// Every tenant's questions by default (the operator's view); --tenant NAME or --api-key KEY
+// (an --auth open caller's key) shows one tenant's.
 //
 // Reads the hot-question buckets (rag:hot:{ns}:<hour>) from the cache-role Redis:
 // --cache-redis URL, else --redis URL (also RAGCACHE_CACHE_REDIS / RAGCACHE_REDIS), else
@@ -16,6 +19,7 @@
 
 #include "app/cli_runtime.h"
 #include "app/commands.h"
+#include "gateway/caller.h"
 #include "domain/hot/hot_questions.h"
 #include "redis/client.h"
 
@@ -28,6 +32,8 @@ struct HotCliOptions {
   std::string cache_redis;
   std::string redis;
   std::string ns = "default";
+  std::string tenant;
+  std::string api_key;
   std::string window = "24h";
   std::string k = "20";
   bool json = false;
@@ -50,8 +56,15 @@ void print_table(const std::vector<hot::HotQuestion>& questions, const hot::HotQ
   for (const auto& h : questions) std::printf("%4d  %8lld  %s\n", ++rank, static_cast<long long>(h.count), h.question.c_str());
 }
 
+// The ranking the gateway records: "<tenant>:<namespace>", "*" for every tenant.
+std::string scope_of(const HotCliOptions& o) {
+  if (!o.tenant.empty()) return gateway::tenant_scoped_id(o.tenant, o.ns);
+  if (!o.api_key.empty()) return gateway::tenant_scoped_id(gateway::open_tenant("Bearer " + o.api_key), o.ns);
+  return gateway::tenant_scoped_id(gateway::kAllTenants, o.ns);
+}
+
 asio::awaitable<int> run(hot::HotQuestions& hot, const HotCliOptions& o, hot::HotQuery q) {
-  auto top = co_await hot.top(o.ns, q.window, q.k);
+  auto top = co_await hot.top(scope_of(o), q.window, q.k);
   if (!top) {
     std::cerr << "ragcache hot: " << top.error().message() << "\n";
     co_return 1;
@@ -92,7 +105,9 @@ void add_hot_command(CLI::App& app) {
   cmd->add_option("--cache-redis", o->cache_redis, "Redis URL of the cache role")->envname("RAGCACHE_CACHE_REDIS");
   cmd->add_option("--redis", o->redis, "Redis URL for both roles (default redis://127.0.0.1:6379)")
       ->envname("RAGCACHE_REDIS");
-  cmd->add_option("--namespace,-n", o->ns, "Cache namespace (X-Cache-Namespace / tenant)")->capture_default_str();
+  cmd->add_option("--namespace,-n", o->ns, "Cache namespace (X-Cache-Namespace)")->capture_default_str();
+  cmd->add_option("--tenant", o->tenant, "One tenant's questions (an issued key's tenant)");
+  cmd->add_option("--api-key", o->api_key, "One tenant's questions, as the key of an --auth open caller");
   cmd->add_option("--window,-w", o->window, "How far back: 24h, 7d, 90m (whole hours)")->capture_default_str();
   cmd->add_option("--k,-k", o->k, "How many questions")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the native API's JSON instead of a table");

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ragcache::app::add_tokens_command(app);
   ragcache::app::add_hot_command(app);
   ragcache::app::add_docs_command(app);
+  ragcache::app::add_keys_command(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

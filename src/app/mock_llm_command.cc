@@ -1,4 +1,4 @@
-// `ragcache mock-llm`: a simulated OpenAI-compatible model server (see http/mock_llm.h for the
+// `ragcache mock-llm`: a simulated OpenAI-compatible model server (see mock_llm/mock_llm.h for the
 // routes, determinism and error injection), for testing and benchmarking the gateway.
 //
 //   ragcache mock-llm --listen 127.0.0.1:8081 --latency-ms 200 --tokens-per-sec 50
@@ -18,7 +18,7 @@
 #include "http/io_threads.h"
 #include "http/listen_address.h"
 #include "http/metrics.h"
-#include "http/mock_llm.h"
+#include "mock_llm/mock_llm.h"
 #include "http/server.h"
 #include "http/standard_routes.h"
 
@@ -41,12 +41,12 @@ int run_mock_llm(const MockLlmCommandOptions& o) {
     std::cerr << "ragcache mock-llm: " << addr.error().message() << "\n";
     return 2;
   }
-  http::MockLlmOptions mock_options;
+  mock::MockLlmOptions mock_options;
   mock_options.latency = std::chrono::milliseconds(o.latency_ms);
   mock_options.tokens_per_sec = o.tokens_per_sec;
   mock_options.answer_tokens = o.answer_tokens;
   mock_options.embedding_dimensions = o.embedding_dimensions;
-  http::MockLlm mock(mock_options);
+  mock::MockLlm mock(mock_options);
   http::MetricsRegistry metrics;
 
   http::Router router;

@@ -22,12 +22,14 @@
 #include "embed/embedding_cache.h"
 #include "embed/hashed_ngram_embedder.h"
 #include "embed/openai_embedder.h"
-#include "http/gateway/gateway.h"
-#include "http/gateway/upstream_embedding_transport.h"
+#include "domain/auth/key_store.h"
+#include "gateway/gateway.h"
+#include "gateway/hot_recorder.h"
+#include "gateway/upstream_embedding_transport.h"
 #include "http/io_threads.h"
 #include "http/listen_address.h"
 #include "http/metrics.h"
-#include "http/mock_llm.h"
+#include "mock_llm/mock_llm.h"
 #include "http/server.h"
 #include "http/upstream_client.h"
 #include "redis/client.h"
@@ -156,6 +158,21 @@ Result<SemanticParts> make_semantic_cache(asio::io_context& ctx, const ServeConf
   return parts;
 }
 
+gateway::GatewayOptions gateway_options_of(const ServeConfig& config, std::string embedder_id,
+                                           limits::FailureMode limits_on_error) {
+  gateway::GatewayOptions o;
+  o.auth = config.auth == "keys" ? gateway::AuthMode::keys : gateway::AuthMode::open;
+  o.admin_key = config.admin_key;
+  o.shared_tenant = config.shared_tenant;
+  o.forward_authorization = config.forward_authorization;
+  o.access_log = config.access_log;
+  o.semantic_embedder_id = std::move(embedder_id);
+  o.rate = {.limit = config.limits_requests_per_minute, .period = std::chrono::minutes(1), .burst = config.limits_burst};
+  o.tokens = {.per_minute = config.limits_tokens_per_minute, .per_day = config.limits_tokens_per_day};
+  o.limiter_failure = limits_on_error;
+  return o;
+}
+
 int run_serve(const ServeConfig& config) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   auto listen = http::parse_listen_address(config.listen);
@@ -187,11 +204,11 @@ int run_serve(const ServeConfig& config) {
   if (!state_redis) fail("--state-redis: " + state_redis.error().message());
 
   // Upstream: the given one, or the built-in mock-llm on a free local port.
-  std::unique_ptr<http::MockLlm> mock;
+  std::unique_ptr<mock::MockLlm> mock;
   std::unique_ptr<http::Server> mock_server;
   std::string upstream_url = config.upstream;
   if (upstream_url.empty()) {
-    mock = std::make_unique<http::MockLlm>(http::MockLlmOptions{
+    mock = std::make_unique<mock::MockLlm>(mock::MockLlmOptions{
         .latency = std::chrono::milliseconds(config.mock_latency_ms), .tokens_per_sec = config.mock_tokens_per_sec});
     http::Router mock_router;
     mock->add_routes(mock_router);
@@ -243,14 +260,8 @@ int run_serve(const ServeConfig& config) {
     if (!parts) fail(parts.error().message());
     semantic_parts = std::move(*parts);
   }
-  gateway::GatewayOptions gateway_options{.shared_tenant = config.shared_tenant,
-                                          .forward_authorization = config.forward_authorization};
-  gateway_options.access_log = config.access_log;
-  if (semantic_parts.embedder) gateway_options.semantic_embedder_id = std::string(semantic_parts.embedder->model_id());
-  gateway_options.rate = {.limit = config.limits_requests_per_minute, .period = std::chrono::minutes(1),
-                          .burst = config.limits_burst};
-  gateway_options.tokens = {.per_minute = config.limits_tokens_per_minute, .per_day = config.limits_tokens_per_day};
-  gateway_options.limiter_failure = limits_on_error;
+  auth::KeyStore keys(**state_redis);
+  const std::string embedder_id = semantic_parts.embedder ? std::string(semantic_parts.embedder->model_id()) : "";
   gateway::Gateway gw({.cache_redis = cache_redis->get(),
                        .state_redis = state_redis->get(),
                        .upstream = *upstream,
@@ -265,14 +276,16 @@ int run_serve(const ServeConfig& config) {
                        .docs = &docs,
                        .token_counter = *counter,
                        .semantic = semantic_parts.cache.get(),
-                       .embeddings = &embedding_cache},
-                      gateway_options);
+                       .embeddings = &embedding_cache,
+                       .keys = &keys},
+                      gateway_options_of(config, embedder_id, limits_on_error));
   http::Router router;
   gw.add_routes(router);
   http::Server server(ctx,
                       {.host = listen->host,
                        .port = listen->port,
                        .body_limit = static_cast<std::size_t>(config.max_body_bytes),
+                       .max_connections = static_cast<std::size_t>(config.max_connections),
                        .metrics = &metrics},
                       std::move(router));
   if (auto r = server.listen(); !r) fail("--listen " + config.listen + ": " + r.error().message());

@@ -112,6 +112,12 @@ const std::vector<Option>& options() {
           "TTL of cached embeddings (emb:<model>:<sha256>)"),
       opt("access_log", &ServeConfig::access_log, "One JSON line per request at info level"),
       opt("shared_tenant", &ServeConfig::shared_tenant, "One cache for all API keys (default: one per key)"),
+      opt("auth", &ServeConfig::auth,
+          "open: any API key, tenant = its hash; keys: only keys issued by POST /v1/ragcache/keys (401 otherwise)"),
+      opt("admin_key", &ServeConfig::admin_key,
+          "Key of the control plane (invalidation, documents, keys, stats, all-tenant hot); empty: loopback only",
+          true),
+      opt("max_connections", &ServeConfig::max_connections, "Client connections at once (0: no limit; 503 beyond)"),
       opt("io_threads", &ServeConfig::io_threads, "HTTP/IO threads (0: one per core)"),
       opt("redis_pool_size", &ServeConfig::redis_pool_size, "Multiplexed connections per Redis role"),
       opt("redis_timeout_ms", &ServeConfig::redis_timeout_ms, "Redis command timeout"),
@@ -245,6 +251,13 @@ Result<ServeConfig> ServeConfigLoader::load(const std::map<std::string, std::str
   if (config.embedder_batch < 1 || config.embedder_batch > 2048) {
     return Error(ragcache::Errc::invalid_argument, "embedder_batch must be within 1..2048");
   }
+  if (config.auth != "open" && config.auth != "keys") {
+    return Error(ragcache::Errc::invalid_argument, "auth must be 'open' or 'keys', not '" + config.auth + "'");
+  }
+  if (!config.admin_key.empty() && config.admin_key.size() < 16) {
+    return Error(ragcache::Errc::invalid_argument, "admin_key must be at least 16 characters");
+  }
+  if (config.max_connections < 0) return Error(ragcache::Errc::invalid_argument, "max_connections must be >= 0");
   if (config.limits_on_redis_error != "open" && config.limits_on_redis_error != "closed") {
     return Error(ragcache::Errc::invalid_argument,
                  "limits.on_redis_error must be 'open' or 'closed', not '" + config.limits_on_redis_error + "'");

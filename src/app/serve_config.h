@@ -46,6 +46,9 @@ struct ServeConfig {
   std::int64_t embeddings_cache_ttl_seconds = 7 * 86400;
   bool access_log = true;
   bool shared_tenant = false;
+  std::string auth = "open";  // open: any key, tenant = its hash; keys: only issued keys
+  std::string admin_key;      // the control plane's key; empty: loopback callers only
+  std::int64_t max_connections = 10000;  // client connections at once (0: no limit)
   int io_threads = 0;  // 0: one per core
   int redis_pool_size = 4;
   std::int64_t redis_timeout_ms = 1000;

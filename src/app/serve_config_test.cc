@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 
 namespace ragcache::app {
 namespace {
@@ -56,6 +61,70 @@ TEST(ServeConfig, NamespaceThresholds) {
   for (const char* bad : {"docs", "=0.9", "docs=x", "docs=0", "docs=1.01"}) {
     EXPECT_FALSE(parse_namespace_thresholds(bad)) << bad;
   }
+}
+
+// The configuration file the Debian package installs as /etc/ragcache/ragcache.toml.
+const std::string kShippedConfig = std::string(RAGCACHE_SOURCE_DIR) + "/packaging/ragcache.toml";
+
+// "key = value" lines of a TOML text, as "section.key" -> value text (strings without their
+// quotes: to_toml writes 'literal' strings, the shipped file "basic" ones).
+std::map<std::string, std::string> toml_assignments(const std::string& text) {
+  static const std::regex kAssign(R"(^([a-z0-9_]+) = ("[^"]*"|'[^']*'|[^ #]+))");
+  static const std::regex kSection(R"(^\[([a-z_]+)\])");
+  std::map<std::string, std::string> out;
+  std::istringstream lines(text);
+  std::string line, section;
+  std::smatch m;
+  while (std::getline(lines, line)) {
+    if (std::regex_search(line, m, kSection)) {
+      section = m[1].str() + ".";
+    } else if (std::regex_search(line, m, kAssign)) {
+      std::string value = m[2].str();
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
+      out[section + m[1].str()] = value;
+    }
+  }
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(ServeConfig, ShippedConfigFileIsAccepted) {
+  auto c = load({"--config", kShippedConfig});
+  ASSERT_TRUE(c) << c.error().message();
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->data_dir, "/var/lib/ragcache");  // the service's StateDirectory
+  EXPECT_TRUE(c->cache_redis_url().empty());    // managed local redis-server by default
+}
+
+// Every option appears in the shipped file (set, or commented out with its default), and an
+// operator who uncomments any line gets a file that loads, with the default the comment shows
+// (the Redis URLs and the upstream are examples, not defaults).
+TEST(ServeConfig, ShippedConfigFileShowsEveryOptionWithItsDefault) {
+  const std::string shipped = read_file(kShippedConfig);
+  ASSERT_FALSE(shipped.empty()) << kShippedConfig;
+  const std::string uncommented = std::regex_replace(shipped, std::regex(R"((^|\n)# ([a-z0-9_]+ = ))"), "$1$2");
+  const std::string path = testing::TempDir() + "/ragcache_uncommented.toml";
+  std::ofstream(path) << uncommented;
+  auto c = load({"--config", path});
+  ASSERT_TRUE(c) << c.error().message();
+
+  const auto shown = toml_assignments(uncommented);
+  const auto defaults = toml_assignments(to_toml(ServeConfig{}));
+  const std::set<std::string> examples = {"upstream", "redis", "cache_redis", "state_redis", "listen", "data_dir"};
+  for (const auto& [key, value] : defaults) {
+    auto it = shown.find(key);
+    ASSERT_NE(it, shown.end()) << key << " is missing from " << kShippedConfig;
+    if (!examples.contains(key)) {
+      EXPECT_EQ(it->second, value) << key << ": the file shows another value than the default";
+    }
+  }
+  for (const auto& [key, value] : shown) EXPECT_TRUE(defaults.contains(key)) << key << " is not an option";
 }
 
 }  // namespace

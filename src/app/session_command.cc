@@ -4,6 +4,10 @@
 //   ragcache session list UID [--limit N] a user's sessions, most recently active first
 //   ragcache session delete SID           delete a session (and drop it from its user's index)
 //
+// A session made through the gateway belongs to a tenant: name it with --tenant NAME (an issued
+// key's tenant) or --api-key KEY (the caller's key under --auth open); without either, SID is
+// the session's id as the library stored it.
+//
 // The server: --state-redis URL, else --redis URL (also RAGCACHE_STATE_REDIS / RAGCACHE_REDIS),
 // else redis://127.0.0.1:6379. Exit status: 0 on success; 1 when the session does not exist
 // (show, delete: "session SID not found" on stderr, nothing on stdout) or on any other error
@@ -19,6 +23,7 @@
 #include "app/cli_runtime.h"
 #include "app/commands.h"
 #include "domain/session/session_store.h"
+#include "gateway/caller.h"
 #include "redis/client.h"
 
 namespace ragcache::app {
@@ -31,6 +36,8 @@ struct SessionCliOptions {
   std::string redis;
   std::string action;  // show | list | delete
   std::string id;      // session id (show, delete) or user id (list)
+  std::string tenant;
+  std::string api_key;
   bool json = false;
   std::size_t limit = 100;
 };
@@ -106,7 +113,19 @@ asio::awaitable<int> run(const session::SessionStore& store, const SessionCliOpt
   co_return 0;
 }
 
-int run_session_command(const SessionCliOptions& o) {
+// The id the store knows: the gateway's sessions are "<tenant>:<X-Session-Id>".
+std::string stored_id(const SessionCliOptions& o) {
+  if (!o.tenant.empty()) return gateway::tenant_scoped_id(o.tenant, o.id);
+  if (!o.api_key.empty()) return gateway::tenant_scoped_id(gateway::open_tenant("Bearer " + o.api_key), o.id);
+  return o.id;
+}
+
+int run_session_command(SessionCliOptions o) {
+  if (!o.tenant.empty() && !o.api_key.empty()) {
+    std::cerr << "ragcache session: give --tenant or --api-key, not both\n";
+    return 1;
+  }
+  if (o.action != "list") o.id = stored_id(o);
   asio::io_context io;
   auto client = make_cli_client(io, redis_url(o));
   if (!client) {
@@ -125,6 +144,8 @@ void add_session_command(CLI::App& app) {
   cmd->require_subcommand(1);
   cmd->add_option("--state-redis", o->state_redis, "Redis URL of the state role (sessions)")
       ->envname("RAGCACHE_STATE_REDIS");
+  cmd->add_option("--tenant", o->tenant, "The session's tenant (an issued key's tenant)");
+  cmd->add_option("--api-key", o->api_key, "The session's tenant as the key of an --auth open caller");
   cmd->add_option("--redis", o->redis, "Redis URL for both roles (default redis://127.0.0.1:6379)")
       ->envname("RAGCACHE_REDIS");
 

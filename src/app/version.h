@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ragcache/version.h"  // generated from project(ragcache VERSION ...)
+
 namespace ragcache::app {
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = RAGCACHE_VERSION;
 }

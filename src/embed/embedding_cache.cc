@@ -1,7 +1,7 @@
 #include "embed/embedding_cache.h"
 
 #include "base/hash.h"
-#include "embed/vector_bytes.h"
+#include "base/vector_bytes.h"
 
 namespace ragcache::embed {
 

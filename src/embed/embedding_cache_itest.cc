@@ -11,6 +11,7 @@
 #include "redis/command.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::embed {
 namespace {
@@ -39,7 +40,7 @@ class EmbeddingCacheTest : public ::testing::Test {
   void SetUp() override {
     redis::ClientOptions options;
     options.url = server_.url();
-    client_ = std::move(*redis::Client::create(io_.get_executor(), options));
+    client_ = std::move(*redis::Client::create(io_.get_executor(), testing::with_scaled_timeouts(options)));
   }
   testing::RedisServer server_;
   asio::io_context io_;

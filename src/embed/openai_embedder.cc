@@ -4,7 +4,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "embed/openai_embedding_json.h"
+#include "openai/embeddings_wire.h"
 
 namespace ragcache::embed {
 
@@ -46,7 +46,7 @@ asio::awaitable<Result<std::vector<Vector>>> OpenAiEmbedder::embed_batch(std::sp
   if (options_.dimensions) dims = options_.dimensions;
   TransportRequest request;
   request.path = options_.path;
-  request.body = build_embedding_request(options_.model, texts, dims);
+  request.body = openai::build_embedding_request(options_.model, texts, dims);
   if (!options_.api_key.empty()) request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
 
   Error last(Errc::unavailable, "embedder: no attempt made");
@@ -67,14 +67,14 @@ asio::awaitable<Result<std::vector<Vector>>> OpenAiEmbedder::embed_batch(std::sp
       continue;
     }
     if (response->status == 429 || response->status >= 500) {
-      last = Error(Errc::unavailable, upstream_error_message(response->status, response->body));
+      last = Error(Errc::unavailable, openai::upstream_error_message(response->status, response->body));
       continue;
     }
     if (response->status < 200 || response->status >= 300) {
       stats_.failures.fetch_add(1, std::memory_order_relaxed);
-      co_return Error(Errc::unavailable, upstream_error_message(response->status, response->body));
+      co_return Error(Errc::unavailable, openai::upstream_error_message(response->status, response->body));
     }
-    auto parsed = parse_embedding_response(response->body, texts.size());
+    auto parsed = openai::parse_embedding_response(response->body, texts.size());
     if (!parsed) {
       stats_.failures.fetch_add(1, std::memory_order_relaxed);
       co_return parsed.error();

@@ -66,7 +66,9 @@ void append_response_head(std::string& out, const ResponseHead& head) {
   out += "\r\n";
   const Headers empty;
   const HeaderField content_type[] = {{"Content-Type", head.content_type}};
-  append_fields(out, std::span<const HeaderField>(content_type), head.extra ? *head.extra : empty);
+  // A response without a type (e.g. a 204 passed through) gets no Content-Type line.
+  append_fields(out, std::span<const HeaderField>(content_type, head.content_type.empty() ? 0 : 1),
+                head.extra ? *head.extra : empty);
   // Connection, as Beast's keep_alive(): 1.1 says "close" when not kept, 1.0 "keep-alive" when kept.
   if (head.version >= 11 && !head.keep_alive) out += "Connection: close\r\n";
   if (head.version < 11 && head.keep_alive) out += "Connection: keep-alive\r\n";
@@ -82,14 +84,29 @@ void append_response_head(std::string& out, const ResponseHead& head) {
   out += "\r\n";
 }
 
-void append_request_head(std::string& out, bhttp::verb method, std::string_view target,
-                         std::span<const HeaderField> fields, std::size_t body_size) {
+namespace {
+
+void append_request_line_and_fields(std::string& out, bhttp::verb method, std::string_view target,
+                                    std::span<const HeaderField> fields) {
   auto name = bhttp::to_string(method);
   out.append(name.data(), name.size());
   out += ' ';
   out += target;
   out += " HTTP/1.1\r\n";
   append_fields(out, fields, std::span<const HeaderField>());
+}
+
+}  // namespace
+
+void append_chunked_request_head(std::string& out, bhttp::verb method, std::string_view target,
+                                 std::span<const HeaderField> fields) {
+  append_request_line_and_fields(out, method, target, fields);
+  out += "Transfer-Encoding: chunked\r\n\r\n";
+}
+
+void append_request_head(std::string& out, bhttp::verb method, std::string_view target,
+                         std::span<const HeaderField> fields, std::size_t body_size) {
+  append_request_line_and_fields(out, method, target, fields);
   if (body_size > 0 || method == bhttp::verb::post || method == bhttp::verb::put || method == bhttp::verb::options) {
     out += "Content-Length: ";
     append_number(out, body_size);

@@ -48,6 +48,9 @@ using HeaderField = std::pair<std::string_view, std::string_view>;
 // prepare_payload sets it (when the body is not empty, or for POST/PUT/OPTIONS).
 void append_request_head(std::string& out, boost::beast::http::verb method, std::string_view target,
                          std::span<const HeaderField> fields, std::size_t body_size);
+// The same for a body of unknown size, sent in chunks: "Transfer-Encoding: chunked".
+void append_chunked_request_head(std::string& out, boost::beast::http::verb method, std::string_view target,
+                                 std::span<const HeaderField> fields);
 
 // "<hex size>\r\n": the line before a chunk of `size` bytes.
 std::string_view chunk_size_line(std::size_t size, char (&buf)[24]);

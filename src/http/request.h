@@ -2,6 +2,7 @@
 // (path parameters) and a few accessors so handlers need not touch Beast for common things.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <optional>
@@ -10,9 +11,21 @@
 #include <utility>
 #include <vector>
 
+#include "base/error.h"
+
 namespace ragcache::http {
 
 namespace bhttp = boost::beast::http;
+
+// The body of a request whose route reads it as it arrives (Router::fallback with stream_body):
+// pieces in order, nullopt once the body is complete. Errors: the client went away, a read
+// timed out, or the body passed the server's streamed_body_limit (HttpErrc::body_too_large).
+// Used from the handler's own coroutine; valid until the handler returns.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  virtual boost::asio::awaitable<Result<std::optional<std::string>>> next() = 0;
+};
 
 class Request {
  public:
@@ -30,7 +43,11 @@ class Request {
   // A header value; empty if absent (use has_header to tell absent from empty).
   std::string_view header(std::string_view name) const;
   bool has_header(std::string_view name) const;
+  // The whole body; empty for a request whose body is streamed (see body_reader()).
   const std::string& body() const { return raw_.body(); }
+  // The streamed body, or null when the body was read whole (body()).
+  BodyReader* body_reader() const { return body_reader_; }
+  void set_body_reader(BodyReader* reader) { body_reader_ = reader; }
   unsigned version() const { return raw_.version(); }
 
   // A path parameter named in the route pattern ({sid}), percent-decoded; empty if unknown.
@@ -46,6 +63,7 @@ class Request {
   Raw raw_;
   Params params_;
   std::string remote_address_;
+  BodyReader* body_reader_ = nullptr;
 };
 
 }  // namespace ragcache::http

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ragcache::http {
@@ -61,6 +62,11 @@ void Router::add(bhttp::verb method, std::string_view pattern, Handler handler) 
   routes_.push_back(std::move(r));
 }
 
+void Router::fallback(std::string prefix, std::vector<std::string> excluded, Handler handler, bool stream_body) {
+  if (prefix.empty() || prefix[0] != '/') throw std::invalid_argument("fallback prefix must start with '/': " + prefix);
+  fallbacks_.push_back(Fallback{std::move(prefix), std::move(excluded), std::move(handler), stream_body});
+}
+
 bool Router::match_segments(const Route& r, const std::vector<std::string_view>& parts, Request::Params* params) {
   if (r.segments.size() != parts.size()) return false;
   Request::Params out;
@@ -86,6 +92,15 @@ Router::Match Router::match(bhttp::verb method, std::string_view path) const {
     if (r.method != method) continue;
     if (match_segments(r, parts, &m.params)) {
       m.handler = &r.handler;
+      return m;
+    }
+  }
+  for (const auto& f : fallbacks_) {
+    if (path.starts_with(f.prefix) && !std::any_of(f.excluded.begin(), f.excluded.end(), [&](const std::string& x) {
+          return path.starts_with(x);
+        })) {
+      m.handler = &f.handler;
+      m.stream_body = f.stream_body;
       return m;
     }
   }

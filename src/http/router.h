@@ -34,10 +34,18 @@ class Router {
   void put(std::string_view pattern, Handler h) { add(bhttp::verb::put, pattern, std::move(h)); }
   void del(std::string_view pattern, Handler h) { add(bhttp::verb::delete_, pattern, std::move(h)); }
 
+  // Requests whose path starts with `prefix` (and with none of `excluded`) that no route takes
+  // for their method go to `handler` (before any 405): e.g. the gateway's pass-through of every
+  // /v1/ path it does not handle itself.
+  // stream_body: the handler reads the body as it arrives (Request::body_reader) instead of
+  // the server buffering it whole first (large uploads passed through).
+  void fallback(std::string prefix, std::vector<std::string> excluded, Handler handler, bool stream_body = false);
+
   struct Match {
     const Handler* handler = nullptr;  // null: no route for this method and path
     Request::Params params;
     std::string allow;  // when handler is null but the path exists: "GET, POST"
+    bool stream_body = false;  // the handler reads the body itself (Request::body_reader)
   };
   Match match(bhttp::verb method, std::string_view path) const;
 
@@ -54,7 +62,14 @@ class Router {
   };
   static bool match_segments(const Route& r, const std::vector<std::string_view>& parts, Request::Params* params);
 
+  struct Fallback {
+    std::string prefix;
+    std::vector<std::string> excluded;
+    Handler handler;
+    bool stream_body = false;
+  };
   std::vector<Route> routes_;
+  std::vector<Fallback> fallbacks_;
 };
 
 // Splits a path on '/' (the leading '/' removed; "/" is one empty segment).

@@ -61,6 +61,26 @@ TEST(Router, OtherMethodGivesAllowList) {
   EXPECT_EQ(m.allow, "GET, DELETE");
 }
 
+TEST(Router, FallbackTakesWhatNoRouteTakesUnderItsPrefix) {
+  Router r;
+  r.post("/v1/chat/completions", noop());
+  r.get("/v1/ragcache/sessions/{sid}", noop());
+  r.fallback("/v1/", {"/v1/ragcache/"}, noop());
+  const auto* chat = r.match(bhttp::verb::post, "/v1/chat/completions").handler;
+  const auto* other = r.match(bhttp::verb::post, "/v1/moderations").handler;
+  ASSERT_NE(chat, nullptr);
+  ASSERT_NE(other, nullptr);
+  EXPECT_NE(chat, other);
+  // Another method on a handled path is the upstream's to judge (GET /v1/chat/completions lists
+  // stored completions), not a 405.
+  EXPECT_EQ(r.match(bhttp::verb::get, "/v1/chat/completions").handler, other);
+  EXPECT_EQ(r.match(bhttp::verb::delete_, "/v1/files/file-1").handler, other);
+  // Excluded and outside prefixes keep their 404 / 405.
+  EXPECT_EQ(r.match(bhttp::verb::get, "/v1/ragcache/nope").handler, nullptr);
+  EXPECT_EQ(r.match(bhttp::verb::post, "/v1/ragcache/sessions/x").allow, "GET");
+  EXPECT_EQ(r.match(bhttp::verb::get, "/v2/models").handler, nullptr);
+}
+
 TEST(Router, MalformedPatternsThrow) {
   Router r;
   EXPECT_THROW(r.get("healthz", noop()), std::invalid_argument);

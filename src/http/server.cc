@@ -15,7 +15,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/read.hpp>
 #include <spdlog/spdlog.h>
 
@@ -24,6 +26,7 @@
 #include <unordered_map>
 
 #include "http/api_error.h"
+#include "http/errors.h"
 #include "http/metrics.h"
 
 namespace ragcache::http {
@@ -49,6 +52,11 @@ struct Conn {
   bool busy = false;                    // a request is being read or handled
   asio::cancellation_signal cancel;     // forced shutdown: cancels whatever the session awaits
 };
+
+std::string_view path_of(boost::core::string_view target) {
+  std::string_view t(target.data(), target.size());
+  return t.substr(0, t.find('?'));
+}
 
 bool is_http_parse_error(const boost::system::error_code& ec) {
   return ec.category() == make_error_code(beast::http::error::bad_target).category() && ec != beast::http::error::end_of_stream &&
@@ -112,8 +120,41 @@ asio::awaitable<void> reject_and_close(beast::tcp_stream& stream, const ApiError
   }
 }
 
-asio::awaitable<void> dispatch(Server::State& st, Request& req, ResponseWriter& w) {
-  auto m = st.router.match(req.method(), req.path());
+// The body of a streamed route, read as the handler asks for it (request.h's BodyReader).
+class StreamedBody final : public BodyReader {
+ public:
+  StreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+               beast::http::request_parser<beast::http::buffer_body>& parser, std::chrono::milliseconds read_timeout)
+      : stream_(stream), buffer_(buffer), parser_(parser), read_timeout_(read_timeout) {}
+
+  asio::awaitable<Result<std::optional<std::string>>> next() override {
+    constexpr std::size_t kPiece = 64 * 1024;
+    while (!parser_.is_done()) {
+      std::string piece(kPiece, '\0');
+      auto& body = parser_.get().body();
+      body.data = piece.data();
+      body.size = piece.size();
+      stream_.expires_after(read_timeout_);
+      auto [ec, n] = co_await beast::http::async_read_some(stream_, buffer_, parser_, kTuple);
+      if (ec == beast::http::error::need_buffer) ec = {};
+      if (ec == beast::http::error::body_limit) co_return Error(HttpErrc::body_too_large, "request body too large");
+      if (ec) co_return Error(HttpErrc::client_gone, "reading the request body: " + ec.message());
+      piece.resize(piece.size() - body.size);
+      if (!piece.empty()) co_return std::optional<std::string>(std::move(piece));
+    }
+    co_return std::optional<std::string>();
+  }
+
+  bool complete() const { return parser_.is_done(); }
+
+ private:
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  beast::http::request_parser<beast::http::buffer_body>& parser_;
+  std::chrono::milliseconds read_timeout_;
+};
+
+asio::awaitable<void> dispatch(Server::State& st, Request& req, ResponseWriter& w, Router::Match m) {
   if (!m.handler) {
     std::string what = std::string(req.method_string()) + " " + std::string(req.path());
     if (!m.allow.empty()) {
@@ -204,7 +245,7 @@ asio::awaitable<void> run_session(StatePtr st, std::shared_ptr<Conn> conn, std::
   while (!st->stopping.load()) {
     beast::http::request_parser<beast::http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-    parser.body_limit(opts.body_limit);
+    parser.body_limit(std::max(opts.body_limit, opts.streamed_body_limit));
     conn->busy = false;
     stream.expires_after(first ? opts.read_timeout : opts.idle_timeout);
     auto [ec, n] = co_await beast::http::async_read_header(stream, buffer, parser, kTuple);
@@ -222,17 +263,39 @@ asio::awaitable<void> run_session(StatePtr st, std::shared_ptr<Conn> conn, std::
     }
     conn->busy = true;
     auto start = std::chrono::steady_clock::now();
-    if (auto len = parser.content_length(); len && *len > opts.body_limit) {
-      co_await reject_and_close(stream, payload_too_large(opts.body_limit), opts);
-      break;
-    }
     const auto& head = parser.get();
+    auto route = st->router.match(head.method(), path_of(head.target()));
     if (auto it = head.find(beast::http::field::expect); it != head.end() && beast::iequals(it->value(), "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream.expires_after(opts.write_timeout);
       auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
       if (wec) break;
     }
+    if (route.stream_body) {
+      // The handler reads the body: the header goes to it now, the body as it asks.
+      beast::http::request_parser<beast::http::buffer_body> body_parser(std::move(parser));
+      body_parser.body_limit(opts.streamed_body_limit);
+      Request::Raw raw;
+      raw.base() = body_parser.get().base();
+      Request req(std::move(raw), remote);
+      StreamedBody body(stream, buffer, body_parser, opts.read_timeout);
+      req.set_body_reader(&body);
+      ResponseWriter writer(stream, req.version(), body_parser.get().keep_alive() && !st->stopping.load(),
+                            opts.write_timeout, &st->stopping);
+      co_await dispatch(*st, req, writer, std::move(route));
+      record(*st, writer, start);
+      // A body the handler did not read to its end leaves the connection mid-request.
+      if (!writer.keep_alive() || !body.complete()) break;
+      first = false;
+      continue;
+    }
+    // Whole bodies: the ordinary limit (the header was read under the larger one, in case the
+    // route streams).
+    if (auto len = parser.content_length(); len && *len > opts.body_limit) {
+      co_await reject_and_close(stream, payload_too_large(opts.body_limit), opts);
+      break;
+    }
+    parser.body_limit(opts.body_limit);
     // A small request's body usually arrived with its header (one read): parse it straight
     // from the buffer, and read asynchronously only for what is still missing (an async read
     // that needs no I/O still costs a trip through the scheduler).
@@ -258,7 +321,7 @@ asio::awaitable<void> run_session(StatePtr st, std::shared_ptr<Conn> conn, std::
     Request req(parser.release(), remote);
     ResponseWriter writer(stream, req.version(), req.raw().keep_alive() && !st->stopping.load(), opts.write_timeout,
                           &st->stopping);
-    co_await dispatch(*st, req, writer);
+    co_await dispatch(*st, req, writer, std::move(route));
     record(*st, writer, start);
     if (!writer.keep_alive()) break;
     first = false;
@@ -267,6 +330,15 @@ asio::awaitable<void> run_session(StatePtr st, std::shared_ptr<Conn> conn, std::
   boost::system::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream.socket().close(ec);
+}
+
+// Beyond max_connections: a 503 (Retry-After: 1) and the connection closed. Not counted as an
+// active connection; its own short deadlines bound what it can cost.
+asio::awaitable<void> refuse_connection(StatePtr st, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  ApiError e = service_unavailable("Too many connections; retry shortly.");
+  e.code = "too_many_connections";
+  co_await reject_and_close(stream, e, st->opts);
 }
 
 asio::awaitable<void> accept_loop(StatePtr st) {
@@ -283,6 +355,10 @@ asio::awaitable<void> accept_loop(StatePtr st) {
       continue;
     }
     if (st->stopping.load()) break;
+    if (st->opts.max_connections > 0 && st->active.load() >= st->opts.max_connections) {
+      asio::co_spawn(strand, refuse_connection(st, tcp::socket(std::move(sock))), asio::detached);
+      continue;
+    }
     boost::system::error_code opt_ec;
     sock.set_option(tcp::no_delay(true), opt_ec);  // SSE chunks must not wait for Nagle
     auto conn = std::make_shared<Conn>(strand);

@@ -43,6 +43,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
   std::size_t body_limit = 10 * 1024 * 1024;
+  // The body limit of routes that stream their body (Router::fallback with stream_body): read
+  // piece by piece by the handler, so a large upload costs no memory of its size.
+  std::size_t streamed_body_limit = std::size_t(1) << 30;
   std::size_t header_limit = 16 * 1024;
   // Reading a request: its header (for the first request of a connection, counted from accept)
   // and then, separately, its body.
@@ -52,6 +55,9 @@ struct ServerOptions {
   // A keep-alive connection waiting for its next request is closed after this.
   std::chrono::milliseconds idle_timeout{60'000};
   int backlog = 1024;
+  // Client connections at once (0: no limit). One more is answered 503 and closed at once, so a
+  // flood of idle connections cannot exhaust descriptors or memory.
+  std::size_t max_connections = 0;
   // Optional: request counters and duration histogram (ragcache_http_*). Must outlive the server.
   MetricsRegistry* metrics = nullptr;
 };

@@ -159,6 +159,85 @@ TEST(Server, BodyOverLimitGets413WithErrorJson) {
   }(), 15s);
 }
 
+// A route that reads its body as it arrives: no whole-body limit, its own (larger) one.
+Router streaming_router() {
+  Router r = echo_router();
+  r.fallback("/upload/", {}, [](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+    EXPECT_TRUE(req.body().empty());
+    std::size_t bytes = 0, pieces = 0;
+    bool all_x = true;
+    for (;;) {
+      auto piece = co_await req.body_reader()->next();
+      if (!piece) {
+        co_await w.send_error(payload_too_large(0));
+        co_return;
+      }
+      if (!*piece) break;
+      bytes += (*piece)->size();
+      ++pieces;
+      all_x = all_x && (*piece)->find_first_not_of('x') == std::string::npos;
+    }
+    const std::string body = "{\"bytes\":" + std::to_string(bytes) + ",\"pieces\":" + std::to_string(pieces) +
+                             ",\"all_x\":" + (all_x ? "true" : "false") + "}";
+    co_await w.send_json(200, body);
+  }, /*stream_body=*/true);
+  return r;
+}
+
+TEST(Server, AStreamedRouteReadsABodyLargerThanTheLimitPieceByPiece) {
+  ServerOptions opts;
+  opts.body_limit = 1024;
+  opts.streamed_body_limit = 8 << 20;
+  TestServer server(streaming_router(), opts);
+  asio::io_context ctx;
+  run_async(ctx, [&]() -> asio::awaitable<void> {
+    RawConnection c(co_await asio::this_coro::executor);
+    EXPECT_FALSE(co_await c.connect(server.port()));
+    const std::string big(3 << 20, 'x');
+    co_await c.write("POST /upload/file HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(big.size()) +
+                     "\r\n\r\n" + big);
+    auto [ec, res] = co_await c.read_response();
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(res.result_int(), 200u) << res.body();
+    auto counted = boost::json::parse(res.body()).as_object();
+    EXPECT_EQ(counted.at("bytes").as_int64(), 3 << 20);
+    EXPECT_GT(counted.at("pieces").as_int64(), 1);  // read as it came, not whole
+    EXPECT_TRUE(counted.at("all_x").as_bool());
+    // The same connection serves the next request (chunked this time), then an ordinary route
+    // still holds its own limit.
+    std::string chunked = "POST /upload/again HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 8; ++i) chunked += "1000\r\n" + std::string(4096, 'x') + "\r\n";
+    chunked += "0\r\n\r\n";
+    co_await c.write(chunked);
+    auto [ec2, res2] = co_await c.read_response();
+    EXPECT_FALSE(ec2) << ec2.message();
+    EXPECT_EQ(boost::json::parse(res2.body()).at("bytes").as_int64(), 8 * 4096);
+    co_await c.write(post("/echo", std::string(2048, 'z')));
+    auto [ec3, res3] = co_await c.read_response();
+    EXPECT_EQ(res3.result_int(), 413u);
+  }(), 20s);
+}
+
+TEST(Server, AStreamedBodyPastItsLimitIsAnErrorForTheHandler) {
+  ServerOptions opts;
+  opts.body_limit = 1024;
+  opts.streamed_body_limit = 64 * 1024;
+  TestServer server(streaming_router(), opts);
+  asio::io_context ctx;
+  run_async(ctx, [&]() -> asio::awaitable<void> {
+    RawConnection c(co_await asio::this_coro::executor);
+    EXPECT_FALSE(co_await c.connect(server.port()));
+    std::string chunked = "POST /upload/big HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 32; ++i) chunked += "1000\r\n" + std::string(4096, 'x') + "\r\n";
+    chunked += "0\r\n\r\n";
+    co_await c.write(chunked);
+    auto [ec, res] = co_await c.read_response();
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(res.result_int(), 413u);
+    EXPECT_TRUE(co_await c.closed_by_peer());  // the rest of that body is never read
+  }(), 20s);
+}
+
 TEST(Server, ExpectContinueIsAnswered) {
   TestServer server(echo_router());
   asio::io_context ctx;

@@ -446,19 +446,35 @@ EncodedRequest encode_request(const UpstreamClient::Shared& sh, UpstreamRequest&
   const std::string host = sh.url.host_header();
   fields.emplace_back("Host", host);
   fields.emplace_back("User-Agent", "ragcache");
+  // A header of the request overrides the same header of the defaults (one Authorization, never
+  // two: a forwarded caller key replaces the configured one).
+  auto overridden = [&r](std::string_view name) {
+    for (const auto& [k, v] : r.headers) {
+      if (beast::iequals(k, name)) return true;
+    }
+    return false;
+  };
   std::string authorization;
-  if (!sh.opts.api_key.empty()) {
+  if (!sh.opts.api_key.empty() && !overridden("Authorization")) {
     authorization = "Bearer " + sh.opts.api_key;
     fields.emplace_back("Authorization", authorization);
   }
-  if (!r.body.empty() || r.method == bhttp::verb::post || r.method == bhttp::verb::put) {
+  if ((!r.body.empty() || r.method == bhttp::verb::post || r.method == bhttp::verb::put) && !r.content_type.empty() &&
+      !overridden("Content-Type")) {
     fields.emplace_back("Content-Type", r.content_type);
   }
-  for (const auto& [k, v] : sh.opts.default_headers) fields.emplace_back(k, v);
+  for (const auto& [k, v] : sh.opts.default_headers) {
+    if (!overridden(k)) fields.emplace_back(k, v);
+  }
   for (const auto& [k, v] : r.headers) fields.emplace_back(k, v);
   EncodedRequest out;
   out.head.reserve(256);
-  append_request_head(out.head, r.method, sh.url.target_for(r.endpoint), fields, r.body.size());
+  if (r.body_source && !r.body_size) {
+    append_chunked_request_head(out.head, r.method, sh.url.target_for(r.endpoint), fields);
+  } else {
+    append_request_head(out.head, r.method, sh.url.target_for(r.endpoint), fields,
+                        r.body_source ? *r.body_size : r.body.size());
+  }
   out.body = std::move(r.body);
   return out;
 }
@@ -478,6 +494,35 @@ asio::awaitable<boost::system::error_code> write_request(Connection& c, const En
   auto write_rest = [&rest](auto& s) { return asio::async_write(s, rest, kTuple); };
   auto [ec, n] = co_await on_stream(c, write_rest);
   co_return ec;
+}
+
+// The pieces of a streamed request body, each under the idle timeout: as they are (a known
+// Content-Length) or as chunks.
+asio::awaitable<Result<void>> write_streamed_body(Connection& c, UpstreamRequest& request,
+                                                  std::chrono::milliseconds idle_timeout, Clock::time_point deadline,
+                                                  const BaseUrl& url) {
+  const bool chunked = !request.body_size;
+  for (;;) {
+    auto piece = co_await request.body_source();
+    if (!piece) co_return piece.error();
+    std::string framed;
+    if (!*piece) {
+      if (!chunked) co_return Result<void>();
+      framed = "0\r\n\r\n";
+    } else if (chunked) {
+      char line[24];
+      framed = chunk_size_line((*piece)->size(), line);
+      framed += **piece;
+      framed += "\r\n";
+    } else {
+      framed = std::move(**piece);
+    }
+    c.tcp().expires_at(std::min(Clock::now() + idle_timeout, deadline));
+    auto write = [&framed](auto& s) { return asio::async_write(s, asio::buffer(framed), kTuple); };
+    auto [ec, n] = co_await on_stream(c, write);
+    if (ec) co_return map_error(ec, Phase::body, deadline, url);
+    if (!*piece) co_return Result<void>();
+  }
 }
 
 }  // namespace
@@ -528,6 +573,7 @@ asio::awaitable<Result<UpstreamStream>> UpstreamClient::open_stream(UpstreamRequ
       if (!fresh) co_return fresh.error();
       conn = std::move(*fresh);
     }
+    // A retry replays the request: impossible once a streamed body's piece was taken.
     const bool may_retry = conn->reused && attempt == 0;
     auto impl = std::make_unique<UpstreamStream::Impl>(sh, std::move(conn), total_deadline);
     Connection& c = *impl->conn;
@@ -539,6 +585,11 @@ asio::awaitable<Result<UpstreamStream>> UpstreamClient::open_stream(UpstreamRequ
         continue;
       }
       co_return map_error(wec, Phase::header, total_deadline, sh->url);
+    }
+    if (request.body_source) {
+      auto sent = co_await write_streamed_body(c, request, sh->opts.idle_read_timeout, total_deadline, sh->url);
+      if (!sent) co_return sent.error();
+      c.tcp().expires_at(std::min(Clock::now() + first_byte_timeout, total_deadline));
     }
     auto [rec, rn] = co_await on_stream(c, [&](auto& s) {
       return bhttp::async_read_header(s, c.buffer, impl->parser, kTuple);

@@ -29,6 +29,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,12 @@ struct UpstreamRequest {
   // Overrides UpstreamOptions::first_byte_timeout, e.g. for a non-stream completion, whose
   // first byte comes only once the whole answer is generated.
   std::optional<std::chrono::milliseconds> first_byte_timeout;
+  // A body read piece by piece instead of `body` (a large upload passed through): each call
+  // gives the next piece, nullopt at the end. Sent with Content-Length when body_size is known,
+  // else chunked. Each piece must arrive within the idle read timeout. Such a request is never
+  // retried on a fresh connection once its first piece was taken.
+  std::function<boost::asio::awaitable<Result<std::optional<std::string>>>()> body_source;
+  std::optional<std::size_t> body_size;
 };
 
 struct UpstreamResponse {

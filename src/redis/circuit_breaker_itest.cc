@@ -13,6 +13,7 @@
 #include "redis/errors.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::redis {
 namespace {
@@ -40,12 +41,12 @@ class CircuitBreakerClientTest : public ::testing::Test {
     options.connection.connect_timeout = 200ms;
     options.connection.reconnect_max = 100ms;
     options.circuit_breaker.failure_threshold = threshold;
-    options.circuit_breaker.open_duration = 300ms;
+    options.circuit_breaker.open_duration = testing::scaled(300ms);  // on the scale of the timeouts
     options.circuit_breaker.on_state_change = [this](CircuitState from, CircuitState to) {
       std::lock_guard lock(mutex_);
       transitions_.emplace_back(from, to);
     };
-    auto client = Client::create(io_.get_executor(), options);
+    auto client = Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
     EXPECT_TRUE(client.has_value());
     return std::move(*client);
   }

@@ -13,6 +13,7 @@
 #include "redis/errors.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::redis {
 namespace {
@@ -41,12 +42,20 @@ class ClientTest : public ::testing::Test {
 
   std::unique_ptr<Client> make_client(ClientOptions options = {}) {
     if (options.url == ClientOptions{}.url) options.url = server_->url();
-    auto client = Client::create(io_.get_executor(), options);
+    auto client = Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
     EXPECT_TRUE(client.has_value());
     return std::move(*client);
   }
 
   std::string key(const std::string& name) const { return prefix_ + name; }
+
+  // Before a burst of callers: connected first, so the handshake is not queued behind thousands
+  // of coroutine starts on this one thread (its connect timeout would run out meanwhile, and the
+  // test would measure the connect instead of what it is about).
+  void wait_connected(Client& client) {
+    const bool connected = testing::run_until(io_, [&] { return client.connected(); }, 10s);
+    ASSERT_TRUE(connected) << "no connection to " << server_->url();
+  }
 
   static RedisServer* server_;
   asio::io_context io_;
@@ -111,14 +120,15 @@ TEST_F(ClientTest, ErrorRepliesAreErrors) {
 
 TEST_F(ClientTest, TenThousandConcurrentCommandsOnOneConnectionMatchTheirCallers) {
   auto client = make_client({.pool_size = 1});
+  wait_connected(*client);
   constexpr int kN = 10000;
   int matched = 0, done = 0;
   for (int i = 0; i < kN; ++i) {
     asio::co_spawn(io_, [&, i]() -> asio::awaitable<void> {
       // Each caller sets its own key and reads it back; values are unique per caller.
       auto value = "v" + std::to_string(i) + std::string(i % 50, 'x');
-      auto set = co_await client->exec(Command("SET", key(std::to_string(i)), value), 20s);
-      auto got = co_await client->exec(Command("GET", key(std::to_string(i))), 20s);
+      auto set = co_await client->exec(Command("SET", key(std::to_string(i)), value), testing::scaled(20s));
+      auto got = co_await client->exec(Command("GET", key(std::to_string(i))), testing::scaled(20s));
       if (set && got && got->str == value) ++matched;
       ++done;
     }, asio::detached);
@@ -132,13 +142,15 @@ TEST_F(ClientTest, TenThousandConcurrentCommandsOnOneConnectionMatchTheirCallers
 // order, and every reply must reach its own caller.
 TEST_F(ClientTest, CommandsLargerThanTheSendBufferInterleaveWithSmallOnes) {
   auto client = make_client({.pool_size = 1});
+  wait_connected(*client);
   constexpr int kLarge = 6, kSmall = 200;
   int matched = 0, done = 0;
   for (int i = 0; i < kLarge + kSmall; ++i) {
     asio::co_spawn(io_, [&, i]() -> asio::awaitable<void> {
       auto value = std::string(i < kLarge ? (std::size_t{3} << 20) + i : std::size_t(i), static_cast<char>('a' + i % 26));
-      auto set = co_await client->exec(Command("SET", key("mix" + std::to_string(i)), value), 20s);
-      auto got = co_await client->exec(Command("GET", key("mix" + std::to_string(i))), 20s);
+      const auto name = key("mix" + std::to_string(i));
+      auto set = co_await client->exec(Command("SET", name, value), testing::scaled(20s));
+      auto got = co_await client->exec(Command("GET", name), testing::scaled(20s));
       if (set && got && got->str == value) ++matched;
       ++done;
     }, asio::detached);
@@ -203,11 +215,13 @@ TEST_F(ClientTest, StoppedServerTimesOutWithinCommandTimeout) {
     server_->resume();
     EXPECT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, Errc::timeout);
-    // The watchdog ticks at timeout/4: allow that plus scheduling slack, never "hangs".
-    EXPECT_LT(elapsed, 300ms + 1s);
+    // The watchdog ticks at timeout/4: allow that plus scheduling slack, never "hangs". (The
+    // client's timeout and the slack are both scaled to the machine.)
+    EXPECT_LT(elapsed, client->options().connection.command_timeout + testing::scaled(1s));
     // After SIGCONT the client reconnects and works again.
     Result<Reply> again = Error(Errc::not_connected);
-    for (int i = 0; i < 100 && !again; ++i) {
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(5s);
+    while (!again && std::chrono::steady_clock::now() < give_up) {
       again = co_await client->exec(Command("PING"));
       if (!again) co_await sleep_for(50ms);
     }
@@ -268,7 +282,7 @@ TEST_F(ClientTest, DedicatedConnectionForBlockingCommands) {
     auto blocking = client->dedicated();
     bool popped = false;
     asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
-      auto r = co_await (*blocking)->exec(Command("BLPOP", key("q"), 5), 7s);
+      auto r = co_await (*blocking)->exec(Command("BLPOP", key("q"), 5), testing::scaled(7s));
       popped = r && r->is_array() && r->elements[1].str == "job";
     }, asio::detached);
     co_await sleep_for(100ms);
@@ -276,8 +290,8 @@ TEST_F(ClientTest, DedicatedConnectionForBlockingCommands) {
     auto ping = co_await client->exec(Command("PING"));
     EXPECT_TRUE(ping.has_value());
     co_await client->exec(Command("RPUSH", key("q"), "job"));
-    for (int i = 0; i < 100 && !popped; ++i) co_await sleep_for(10ms);
-    EXPECT_TRUE(popped);
+    const bool popped_in_time = co_await testing::eventually([&] { return popped; }, 1s);
+    EXPECT_TRUE(popped_in_time);
   }());
 }
 
@@ -297,8 +311,8 @@ TEST(ClientAuth, WrongPasswordGivesClearError) {
   asio::io_context io;
   auto good_url = "redis://:right@127.0.0.1:" + std::to_string(server.port());
   auto bad_url = "redis://:wrong@127.0.0.1:" + std::to_string(server.port());
-  auto good = std::move(*Client::create(io.get_executor(), {.url = good_url}));
-  auto bad = std::move(*Client::create(io.get_executor(), {.url = bad_url}));
+  auto good = std::move(*Client::create(io.get_executor(), testing::with_scaled_timeouts({.url = good_url})));
+  auto bad = std::move(*Client::create(io.get_executor(), testing::with_scaled_timeouts({.url = bad_url})));
   testing::run_async(io, [&]() -> asio::awaitable<void> {
     auto ok = co_await good->exec(Command("PING"));
     EXPECT_TRUE(ok.has_value()) << ok.error().message();
@@ -314,8 +328,8 @@ TEST(ClientAuth, WrongPasswordGivesClearError) {
 TEST(ClientAuth, AclUserAndPassword) {
   RedisServer server({.acl_user = "app", .acl_password = "s3cret"});
   asio::io_context io;
-  auto client = std::move(*Client::create(
-      io.get_executor(), {.url = "redis://app:s3cret@127.0.0.1:" + std::to_string(server.port())}));
+  ClientOptions options{.url = "redis://app:s3cret@127.0.0.1:" + std::to_string(server.port())};
+  auto client = std::move(*Client::create(io.get_executor(), testing::with_scaled_timeouts(options)));
   testing::run_async(io, [&]() -> asio::awaitable<void> {
     auto who = co_await client->exec(Command("ACL", "WHOAMI"));
     EXPECT_TRUE(who.has_value()) << who.error().message();
@@ -330,8 +344,8 @@ TEST(ClientTls, VerifiesServerWithTheHarnessCa) {
   trusted.connection.tls_ca_file = server.ca_cert();
   ClientOptions untrusted{.url = server.tls_url(), .connection = {.connect_timeout = 2s}};
   untrusted.connection.tls_ca_file = "/dev/null";
-  auto good = std::move(*Client::create(io.get_executor(), trusted));
-  auto bad = std::move(*Client::create(io.get_executor(), untrusted));
+  auto good = std::move(*Client::create(io.get_executor(), testing::with_scaled_timeouts(trusted)));
+  auto bad = std::move(*Client::create(io.get_executor(), testing::with_scaled_timeouts(untrusted)));
   testing::run_async(io, [&]() -> asio::awaitable<void> {
     auto set = co_await good->exec(Command("SET", "tls-key", std::string(100000, 'z')));
     EXPECT_TRUE(set.has_value()) << set.error().message();
@@ -351,7 +365,8 @@ namespace {
 TEST(Subscriber, ReceivesMessagesAndResubscribesAfterRestart) {
   testing::RedisServer server;
   asio::io_context io;
-  auto client = std::move(*Client::create(io.get_executor(), {.url = server.url(), .connection = {.reconnect_max = std::chrono::milliseconds(100)}}));
+  ClientOptions options{.url = server.url(), .connection = {.reconnect_max = std::chrono::milliseconds(100)}};
+  auto client = std::move(*Client::create(io.get_executor(), testing::with_scaled_timeouts(options)));
   std::vector<std::string> got;
   int resubscribed = 0;
   auto sub = client->subscriber([&](const PubSubMessage& m) { got.push_back(m.channel + "=" + m.payload); },

@@ -23,6 +23,7 @@
 #include "redis/errors.h"
 #include "support/async_test.h"
 #include "support/redis_cluster.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::redis {
 namespace {
@@ -44,7 +45,7 @@ std::unique_ptr<Client> make_client(asio::io_context& io, const RedisCluster& cl
   options.connection.command_timeout = 1500ms;
   options.connection.connect_timeout = 500ms;
   options.connection.reconnect_max = 200ms;
-  auto client = Client::create(io.get_executor(), options);
+  auto client = Client::create(io.get_executor(), testing::with_scaled_timeouts(options));
   EXPECT_TRUE(client.has_value()) << client.error().message();
   return std::move(*client);
 }
@@ -169,7 +170,8 @@ TEST(RedisClusterClient, RoutesCommandsScriptsAndPipelines) {
     const std::string stream = "rag:flight:{abc}";
     auto reader = client->dedicated(stream);
     EXPECT_TRUE((co_await client->exec(Command("XADD", stream, "*", "c", "hello"))).has_value());
-    auto read = co_await (*reader)->exec(Command("XREAD", "BLOCK", 200, "STREAMS", stream, "0"), 2s);
+    auto read =
+        co_await (*reader)->exec(Command("XREAD", "BLOCK", 200, "STREAMS", stream, "0"), testing::scaled(2s));
     EXPECT_TRUE(read.has_value()) << read.error().message();
     if (read) {
       EXPECT_NE(read->debug_string().find("hello"), std::string::npos);
@@ -262,13 +264,16 @@ TEST(RedisClusterClient, KillPrimaryErrorsStopSoonAfterFailover) {
     auto ex = co_await asio::this_coro::executor;
     for (int w = 0; w < 8; ++w) asio::co_spawn(ex, load_worker(*client, w, stop, log), asio::detached);
     while (!failed_over.load()) co_await sleep_for(20ms);
-    co_await sleep_for(std::chrono::milliseconds(cluster.node_timeout_ms() + 2500));
+    // Longer than the errors are allowed to go on (below), on the same scale.
+    co_await sleep_for(testing::scaled(std::chrono::milliseconds(cluster.node_timeout_ms() + 2500)));
     stop = true;
     co_await sleep_for(300ms);
   }(), 90s);
   killer.join();
   ASSERT_TRUE(harness_error.empty()) << harness_error;
-  const auto allowed = std::chrono::milliseconds(cluster.node_timeout_ms()) + 2s;
+  // Node timeout plus the client's (scaled) command timeout and its rediscovery, with slack: a
+  // budget, scaled to the machine like the client's timeouts.
+  const auto allowed = testing::scaled(std::chrono::milliseconds(cluster.node_timeout_ms()) + 2s);
   std::size_t late = 0;
   std::size_t readonly_after = 0;
   std::string late_text;

@@ -17,6 +17,7 @@
 #include "redis/errors.h"
 #include "support/async_test.h"
 #include "support/redis_sentinel.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::redis {
 namespace {
@@ -38,7 +39,7 @@ std::unique_ptr<Client> make_client(asio::io_context& io, const RedisSentinelSet
   options.connection.command_timeout = 1500ms;
   options.connection.connect_timeout = 500ms;
   options.connection.reconnect_max = 200ms;
-  auto client = Client::create(io.get_executor(), options);
+  auto client = Client::create(io.get_executor(), testing::with_scaled_timeouts(options));
   EXPECT_TRUE(client.has_value()) << client.error().message();
   return std::move(*client);
 }
@@ -62,7 +63,8 @@ asio::awaitable<void> incr_worker(Client& client, std::string key, std::atomic<b
 }
 
 // Runs INCR load, lets `disrupt` cause a failover on another thread, and checks that errors stop
-// within down-after + 2 s of the failover being complete and that the new primary takes writes.
+// within down-after + 2 s (scaled) of the failover being complete and that the new primary takes
+// writes.
 void check_failover(RedisSentinelSet& set, const std::function<void()>& disrupt) {
   asio::io_context io;
   auto client = make_client(io, set);
@@ -76,7 +78,7 @@ void check_failover(RedisSentinelSet& set, const std::function<void()>& disrupt)
     try {
       std::this_thread::sleep_for(500ms);
       disrupt();
-      const auto deadline = Clock::now() + 30s;
+      const auto deadline = Clock::now() + testing::scaled(30s);
       while (set.primary_index() == old_primary && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
       set.wait_stable(30s);
       failover_seen = Clock::now();
@@ -96,10 +98,12 @@ void check_failover(RedisSentinelSet& set, const std::function<void()>& disrupt)
     auto ex = co_await asio::this_coro::executor;
     for (int w = 0; w < 6; ++w) asio::co_spawn(ex, incr_worker(*client, key, stop, log), asio::detached);
     while (!done.load()) co_await sleep_for(20ms);
-    co_await sleep_for(std::chrono::milliseconds(set.down_after_ms() + 2500));
+    // Longer than the errors are allowed to go on (below), on the same scale.
+    co_await sleep_for(testing::scaled(std::chrono::milliseconds(set.down_after_ms() + 2500)));
     stop = true;
     co_await sleep_for(300ms);
-    for (int i = 0; i < 100 && heard.load() == 0; ++i) {
+    const auto give_up = Clock::now() + testing::scaled(5s);
+    while (heard.load() == 0 && Clock::now() < give_up) {
       co_await client->exec(Command("PUBLISH", "events", "after-failover"));
       co_await sleep_for(50ms);
     }
@@ -110,7 +114,7 @@ void check_failover(RedisSentinelSet& set, const std::function<void()>& disrupt)
   ASSERT_TRUE(harness_error.empty()) << harness_error;
   const int new_primary = set.primary_index();
   ASSERT_NE(new_primary, old_primary);
-  const auto allowed = std::chrono::milliseconds(set.down_after_ms()) + 2s;
+  const auto allowed = testing::scaled(std::chrono::milliseconds(set.down_after_ms()) + 2s);
   std::size_t late = 0;
   std::string late_text;
   for (const auto& [when, text] : log.errors) {
@@ -155,7 +159,7 @@ TEST(RedisSentinelClient, BadMasterNameIsAClearError) {
   ClientOptions options;
   options.url = set.url() + "-unknown";
   options.connection.command_timeout = 500ms;
-  auto client = Client::create(io.get_executor(), options);
+  auto client = Client::create(io.get_executor(), testing::with_scaled_timeouts(options));
   ASSERT_TRUE(client.has_value());
   testing::run_async(io, [&]() -> asio::awaitable<void> {
     auto reply = co_await (*client)->exec(Command("PING"));

@@ -251,7 +251,7 @@ TEST(TokensOracle, TiktokenFileFormGivesTheSameIdsAsTheJsonForm) {
     std::vector<Rank> one(1);
     for (Rank r = 0; r < from_json->vocabulary_size(); ++r) {
       one[0] = r;
-      out << testdata::encode_base64(from_json->decode(one)) << ' ' << r << '\n';
+      out << ragcache::encode_base64(from_json->decode(one)) << ' ' << r << '\n';
     }
   }
   auto from_file = load_encoding("o200k_base", LoadOptions{path.string()});

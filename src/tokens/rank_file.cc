@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tokens/base64.h"
+#include "base/base64.h"
 #include "tokens/errors.h"
 #include "tokens/json_reader.h"
 

@@ -3,6 +3,9 @@
 // run_async(coro, 10s) spawns the awaitable on a fresh io_context, runs it on the calling
 // thread, and fails the test (and stops the context) if it has not finished when the deadline
 // passes: an async test can fail, but it can never hang.
+//
+// Every deadline here is a budget and is stretched by time_scale() (support/time_scale.h): pass
+// the time the wait takes on a quiet machine.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -14,10 +17,25 @@
 #include <optional>
 #include <stdexcept>
 
+#include "base/poll_until.h"
+#include "support/time_scale.h"
+
 namespace ragcache::testing {
 
-// Runs ctx until done() or the deadline; returns false on timeout.
+// Runs ctx until done() or scaled(deadline); returns false on timeout.
 bool run_until(boost::asio::io_context& ctx, const std::function<bool()>& done, std::chrono::milliseconds deadline);
+
+// Runs ctx for `duration` exactly as given (not scaled): for letting time pass while the loop
+// works, e.g. a lease keeper renewing a lease. Scale it together with the durations it spans.
+void run_for(boost::asio::io_context& ctx, std::chrono::milliseconds duration);
+
+// Inside a coroutine: true once done() holds, false if scaled(budget) passed first (checks every
+// `step` on the current executor).
+template <class Done>
+boost::asio::awaitable<bool> eventually(Done done, std::chrono::milliseconds budget,
+                                        std::chrono::milliseconds step = std::chrono::milliseconds(10)) {
+  co_return co_await poll_until(std::move(done), scaled(budget), step);
+}
 
 template <class T>
 T run_async(boost::asio::io_context& ctx, boost::asio::awaitable<T> coro,

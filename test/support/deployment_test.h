@@ -1,8 +1,9 @@
 // Shared set-up of integration and cluster tests written once for both (x_suite.h): the Redis
 // deployment of the test's parameter (redis_deployment.h: one redis-server in *_itest.cc, a
 // 6-node cluster in *_ctest.cc), a fresh key prefix per test, a client on the test's io_context,
-// and a helper that runs many coroutines concurrently under a deadline. Header-only: the tests
-// that use it link the redis client themselves.
+// and a helper that runs many coroutines concurrently under a deadline. Deadlines and the
+// clients' timeouts are scaled to the machine (time_scale.h). Header-only: the tests that use it
+// link the redis client themselves.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -19,6 +20,7 @@
 #include "redis/client.h"
 #include "support/async_test.h"
 #include "support/redis_deployment.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::testing {
 
@@ -28,6 +30,15 @@ class DeploymentTest : public ::testing::TestWithParam<Deployment> {
     redis_ = &shared_deployment(GetParam());
     prefix_ = untagged_key_prefix();
     client_ = make_client();
+    wait_connected(*client_);
+  }
+
+  // Before a burst of coroutines started at once (run_concurrently): they hold this one thread
+  // while they start, and a handshake still under way would see its connect timeout run out.
+  void wait_connected(redis::Client& client) {
+    const bool connected =
+        ragcache::testing::run_until(io_, [&] { return client.connected(); }, std::chrono::seconds(10));
+    ASSERT_TRUE(connected) << "no connection to " << redis_->url();
   }
 
   std::unique_ptr<redis::Client> make_client(const std::string& url = {}) {
@@ -35,7 +46,11 @@ class DeploymentTest : public ::testing::TestWithParam<Deployment> {
     options.url = url.empty() ? redis_->url() : url;
     options.pool_size = 2;
     options.connection.connect_timeout = std::chrono::milliseconds(500);
-    auto c = redis::Client::create(io_.get_executor(), options);
+    // Tests send bursts of thousands of scripts at once through two connections: the last one
+    // queued waits for all before it, so its budget grows with the burst (1 s, the product's
+    // default, is for one request's few commands). None of these tests is about the timeout.
+    options.connection.command_timeout = std::chrono::seconds(10);
+    auto c = redis::Client::create(io_.get_executor(), ragcache::testing::with_scaled_timeouts(options));
     EXPECT_TRUE(c.has_value());
     return std::move(*c);
   }

@@ -44,6 +44,7 @@ struct LoadOptions {
   int requests = 1;                       // total; worker w sends w, w + workers, ...
   std::function<LoadRequest(int)> request;  // the i-th request
   std::function<bool()> keep_going = [] { return true; };  // checked before each request
+  // Budgets, both stretched by time_scale() (support/time_scale.h).
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds deadline{60'000};  // the whole run; past it the test fails
 };
@@ -78,12 +79,13 @@ inline std::vector<LoadResult> run_gateway_load(const LoadOptions& o) {
   asio::io_context io;
   std::vector<std::shared_ptr<http::UpstreamClient>> clients;
   const auto pool = static_cast<std::size_t>(o.workers) / o.gateway_urls.size() + 8;
+  const auto request_timeout = scaled(o.request_timeout);
   for (const auto& url : o.gateway_urls) {
     auto c = http::UpstreamClient::create(io.get_executor(), {.base_url = url + "/v1",
-                                                              .connect_timeout = o.request_timeout,
-                                                              .first_byte_timeout = o.request_timeout,
-                                                              .idle_read_timeout = o.request_timeout,
-                                                              .total_timeout = o.request_timeout,
+                                                              .connect_timeout = request_timeout,
+                                                              .first_byte_timeout = request_timeout,
+                                                              .idle_read_timeout = request_timeout,
+                                                              .total_timeout = request_timeout,
                                                               .max_connections = pool,
                                                               .max_idle_connections = pool});
     if (!c) throw std::runtime_error("load client for " + url + ": " + c.error().message());

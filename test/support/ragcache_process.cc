@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/free_port.h"
+#include "support/time_scale.h"
 
 namespace ragcache::testing {
 namespace {
@@ -69,7 +70,9 @@ std::string run_command(const std::string& command) {
 int http_request(const std::string& method, const std::string& url, const std::string& body,
                  const std::vector<std::string>& headers, std::string* response_body, std::string* response_headers) {
   const std::string body_file = temp_file("rc-body"), out_file = temp_file("rc-out"), hdr_file = temp_file("rc-hdr");
-  std::string cmd = "curl -s -m 30 -o " + out_file + " -D " + hdr_file + " -w '%{http_code}' -X " + method;
+  const auto max_seconds = std::chrono::duration_cast<std::chrono::seconds>(scaled(std::chrono::seconds(30)));
+  std::string cmd = "curl -s -m " + std::to_string(max_seconds.count()) + " -o " + out_file + " -D " +
+                    hdr_file + " -w '%{http_code}' -X " + method;
   for (const auto& h : headers) cmd += " -H " + shell_quote(h);
   if (!body.empty()) {
     std::ofstream(body_file, std::ios::binary) << body;
@@ -98,7 +101,7 @@ RagcacheProcess::RagcacheProcess(std::vector<std::string> args, std::string read
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), {"--listen", "127.0.0.1:" + std::to_string(port_)});
     process_ = Process(argv, log_path_);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    auto deadline = std::chrono::steady_clock::now() + scaled(std::chrono::seconds(20));
     while (std::chrono::steady_clock::now() < deadline) {
       if (http_request("GET", base_url() + ready_path) == 200) return;
       if (process_.wait_exit(0)) break;  // exited: e.g. the port was taken in between

@@ -11,7 +11,7 @@ namespace ragcache::testing {
 
 class RagcacheProcess {
  public:
-  // Starts `ragcache <args...> --listen 127.0.0.1:<free port>` and waits (up to 20 s) until
+  // Starts `ragcache <args...> --listen 127.0.0.1:<free port>` and waits (up to scaled(20 s)) until
   // GET <ready_path> answers 200. Output goes to a log file whose tail is in the error on failure.
   RagcacheProcess(std::vector<std::string> args, std::string ready_path = "/healthz");
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "support/free_port.h"
+#include "support/time_scale.h"
 
 namespace ragcache::testing {
 namespace {
@@ -140,7 +141,7 @@ std::vector<std::size_t> RedisCluster::primaries() const {
 }
 
 void RedisCluster::wait_healthy(std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
   std::string why;
   while (std::chrono::steady_clock::now() < deadline) {
     why.clear();

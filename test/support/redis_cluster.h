@@ -50,7 +50,7 @@ class RedisCluster {
   void command_on_every_primary(const std::vector<std::string>& argv);
 
   // Waits until every running node reports cluster_state:ok, every slot is served by a running
-  // primary, and every running replica's link to its primary is up. Throws after timeout.
+  // primary, and every running replica's link to its primary is up. Throws after scaled(timeout).
   void wait_healthy(std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
   // Moves one slot live from its current primary to node `to`: IMPORTING/MIGRATING, then MIGRATE

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "support/free_port.h"
+#include "support/time_scale.h"
 
 namespace ragcache::testing {
 namespace {
@@ -136,7 +137,7 @@ int RedisSentinelSet::primary_index() const {
 }
 
 void RedisSentinelSet::wait_stable(std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
   std::string why;
   while (std::chrono::steady_clock::now() < deadline) {
     why.clear();

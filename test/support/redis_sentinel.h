@@ -41,7 +41,7 @@ class RedisSentinelSet {
   std::string sentinel_command(std::size_t i, const std::vector<std::string>& argv) const;
 
   // Waits until all sentinels agree on a running primary that answers role:master and every
-  // other running data node replicates from it with its link up. Throws after timeout.
+  // other running data node replicates from it with its link up. Throws after scaled(timeout).
   void wait_stable(std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
  private:

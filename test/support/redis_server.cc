@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "support/free_port.h"
+#include "support/time_scale.h"
 
 namespace ragcache::testing {
 namespace {
@@ -107,7 +108,7 @@ void RedisServer::start() {
     if (!options_.requirepass.empty()) argv.insert(argv.end(), {"--requirepass", options_.requirepass});
     argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
     process_ = Process(argv);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto deadline = std::chrono::steady_clock::now() + scaled(std::chrono::seconds(10));
     while (std::chrono::steady_clock::now() < deadline) {
       if (ping()) {
         if (!options_.acl_user.empty()) {

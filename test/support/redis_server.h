@@ -41,7 +41,7 @@ class RedisServer {
   std::string unix_url() const;  // unix:///path
   std::string tls_url() const;   // rediss://127.0.0.1:<tls_port>
 
-  void start();         // waits until it answers PING (up to 10 s)
+  void start();         // waits until it answers PING (up to scaled(10 s), support/time_scale.h)
   void kill();          // SIGKILL, no save
   void stop();          // SHUTDOWN-equivalent: SIGTERM and wait
   void restart();       // kill() (if running) then start() on the same port and dir

@@ -1,7 +1,7 @@
 // Shared fixture of the domain/cache integration and cluster tests: the Redis deployment of the
 // test's parameter (support/redis_deployment.h: one redis-server in *_itest.cc, a 6-node cluster
-// in *_ctest.cc), a fresh key prefix per test, clients on the test's io_context, and small async
-// helpers.
+// in *_ctest.cc), a fresh key prefix per test, clients on the test's io_context (their timeouts
+// scaled to the machine, support/time_scale.h), and small async helpers.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +16,7 @@
 #include "redis/client.h"
 #include "support/async_test.h"
 #include "support/redis_deployment.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::cache::itest {
 
@@ -46,7 +47,7 @@ class CacheServerTest : public ::testing::TestWithParam<testing::Deployment> {
     redis::ClientOptions options;
     options.url = redis_->url();
     options.pool_size = pool_size;
-    auto client = redis::Client::create(io_.get_executor(), options);
+    auto client = redis::Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
     EXPECT_TRUE(client.has_value());
     return std::move(*client);
   }

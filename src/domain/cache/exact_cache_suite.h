@@ -115,6 +115,7 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
   const int n = 10000;
   std::vector<CacheKey> keys;
   for (int i = 0; i < n; ++i) keys.push_back(key_for("q" + std::to_string(i)));
+  std::vector<std::chrono::steady_clock::time_point> store_started(n);
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     int stored = 0, done = 0;
     const auto started = std::chrono::steady_clock::now();
@@ -125,6 +126,7 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
     for (int i = 0; i < n; ++i) {
       while (i - done >= max_in_flight) co_await sleep_for(1ms);
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
+        store_started[i] = std::chrono::steady_clock::now();
         auto s = co_await cache.store(keys[i], "a");
         if (s && *s == StoreStatus::stored) ++stored;
         ++done;
@@ -134,19 +136,24 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
     EXPECT_EQ(stored, n);
     std::vector<redis::Command> cmds;
     for (const auto& k : keys) cmds.emplace_back("PTTL", cache.keys().exact(k.ns, k.hash));
-    auto replies = co_await client->exec_pipeline(std::move(cmds), 20000ms);
+    auto replies = co_await client->exec_pipeline(std::move(cmds), testing::scaled(20000ms));
     EXPECT_TRUE(replies);
     if (!replies) co_return;
-    // PTTL = drawn TTL - time since the store, so add back what elapsed.
-    const long long elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - started).count();
+    // PTTL = drawn TTL - time since the store, so add back what elapsed: since that key's own
+    // store for the buckets (the stores of a slow run spread over many seconds, which would
+    // shift the late keys' TTLs by as much), since the first store for the bounds.
+    const auto read_at = std::chrono::steady_clock::now();
+    auto ms_since = [&](std::chrono::steady_clock::time_point t) -> long long {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(read_at - t).count();
+    };
+    const long long elapsed = ms_since(started);
     std::vector<int> buckets(10, 0);
     long long lo = 1LL << 62, hi = 0;
-    for (const auto& r : *replies) {
-      long long ttl = r.integer;
+    for (std::size_t i = 0; i < replies->size(); ++i) {
+      long long ttl = (*replies)[i].integer;
       lo = std::min(lo, ttl);
       hi = std::max(hi, ttl);
-      long long offset = std::clamp<long long>(ttl + elapsed - 1000000, 0, 99999);
+      long long offset = std::clamp<long long>(ttl + ms_since(store_started[i]) - 1000000, 0, 99999);
       buckets[static_cast<std::size_t>(offset / 10000)]++;
     }
     EXPECT_GE(lo + elapsed, 1000000);  // never below base
@@ -259,7 +266,8 @@ TEST_P(ExactCacheTest, L1ServesHitsAndDeletionReachesOtherReplicas) {
   a.start_invalidation_listener();
   b.start_invalidation_listener();
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
-    co_await sleep_for(100ms);  // listeners positioned
+    // Listeners positioned (nothing to poll for; an invalidation before that would be missed).
+    co_await sleep_for(testing::scaled(100ms));
     auto k = key_for("hot");
     co_await a.store(k, "v1");
     EXPECT_TRUE(*(co_await b.lookup(k)));  // from Redis, now in b's L1
@@ -267,14 +275,15 @@ TEST_P(ExactCacheTest, L1ServesHitsAndDeletionReachesOtherReplicas) {
     EXPECT_EQ(b.stats().l1_hits.load(), 1u);
     EXPECT_TRUE(*(co_await a.invalidate(k)));
     bool gone = false;
-    for (int i = 0; i < 300 && !gone; ++i) {
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(3s);
+    while (!gone && std::chrono::steady_clock::now() < give_up) {
       gone = !*(co_await b.lookup(k));
       if (!gone) co_await sleep_for(10ms);
     }
     EXPECT_TRUE(gone) << "b's L1 still serves a deleted entry";
     // Shutdown: the listener's loop has ended when the stop returns.
     EXPECT_TRUE(a.invalidation_listener_running());
-    co_await a.stop_invalidation_listener(3000ms);
+    co_await a.stop_invalidation_listener(testing::scaled(3000ms));
     EXPECT_FALSE(a.invalidation_listener_running());
   }());
 }

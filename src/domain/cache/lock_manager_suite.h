@@ -26,6 +26,9 @@ using namespace std::chrono_literals;
 using itest::sleep_for;
 namespace asio = boost::asio;
 
+// A TTL meant to outlast the test's own work (not to expire in it): a budget, so scaled.
+const auto kHold = testing::scaled(5000ms);
+
 class LockTest : public itest::CacheServerTest {
  protected:
   LockOptions options(std::chrono::milliseconds recheck = 1000ms) {
@@ -37,9 +40,9 @@ TEST_P(LockTest, SecondAcquireFailsAndReleaseIsOwnerChecked) {
   auto client = make_client();
   LockManager locks(*client, options());
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
-    auto a = co_await locks.try_acquire("res", 5000ms);
+    auto a = co_await locks.try_acquire("res", kHold);
     EXPECT_TRUE(a.has_value() && a->has_value());
-    auto b = co_await locks.try_acquire("res", 5000ms);
+    auto b = co_await locks.try_acquire("res", kHold);
     EXPECT_TRUE(b.has_value());
     EXPECT_FALSE(b->has_value());
     EXPECT_TRUE(co_await locks.release(**a));
@@ -92,7 +95,7 @@ TEST_P(LockTest, FencingNumbersStrictlyIncreaseOver10000Grants) {
     std::uint64_t last = 0;
     int violations = 0;
     for (int i = 0; i < 10000; ++i) {
-      auto g = co_await locks.try_acquire("fenced", 5000ms);
+      auto g = co_await locks.try_acquire("fenced", kHold);
       if (!g || !*g) {
         ADD_FAILURE() << "grant " << i << " failed";
         co_return;
@@ -115,13 +118,13 @@ TEST_P(LockTest, BlockedAcquireIsWokenByReleaseNotByPolling) {
     EXPECT_TRUE(holder && *holder);
     std::optional<Result<LockGrant>> waited;
     asio::co_spawn(co_await asio::this_coro::executor,
-                   [&]() -> asio::awaitable<void> { waited = co_await locks.acquire("res", 60000ms, 5000ms); },
+                   [&]() -> asio::awaitable<void> { waited = co_await locks.acquire("res", 60000ms, kHold); },
                    asio::detached);
     co_await sleep_for(200ms);
     EXPECT_FALSE(waited.has_value());
     EXPECT_TRUE(co_await locks.release(**holder));
-    for (int i = 0; i < 400 && !waited; ++i) co_await sleep_for(10ms);
-    EXPECT_TRUE(waited.has_value());
+    const bool woken = co_await testing::eventually([&] { return waited.has_value(); }, 4s);
+    EXPECT_TRUE(woken);
     if (!waited) co_return;
     EXPECT_TRUE(waited->has_value()) << waited->error().message();
     if (waited->has_value()) {
@@ -136,7 +139,7 @@ TEST_P(LockTest, BlockedAcquireGetsTheLockWhenACrashedHoldersTtlRunsOut) {
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     auto crashed = co_await locks.try_acquire("res", 300ms);  // never released
     EXPECT_TRUE(crashed && *crashed);
-    auto g = co_await locks.acquire("res", 5000ms, 5000ms);
+    auto g = co_await locks.acquire("res", kHold, kHold);
     EXPECT_TRUE(g.has_value()) << (g ? "" : g.error().message());
   }());
 }
@@ -162,7 +165,7 @@ TEST_P(LockTest, ManyWaitersInOneProcessAllGetTheLockInTurn) {
     auto ex = co_await asio::this_coro::executor;
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
-        auto g = co_await locks.acquire("shared", 5000ms, 20000ms);
+        auto g = co_await locks.acquire("shared", kHold, testing::scaled(20000ms));
         if (!g) {
           ++errors;
         } else {
@@ -184,16 +187,18 @@ TEST_P(LockTest, LeaseRenewsWhileHeldAndReportsLoss) {
   auto client = make_client();
   LockManager locks(*client, options());
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
-    auto g = co_await locks.try_acquire("leased", 300ms);
+    // TTL and wait scaled together: renewals keep up on a busy machine, and the wait still spans
+    // three TTLs.
+    auto g = co_await locks.try_acquire("leased", testing::scaled(300ms));
     EXPECT_TRUE(g && *g);
     bool lost = false;
     auto lease = Lease::start(locks, **g, [&](const Error& e) { lost = e.code == Errc::not_owner; });
-    co_await sleep_for(900ms);  // three TTLs: only renewal keeps it alive
+    co_await sleep_for(testing::scaled(900ms));  // three TTLs: only renewal keeps it alive
     EXPECT_EQ(command({"GET", (*g)->key}), (*g)->value.encode());
     EXPECT_FALSE(lease->lost());
     command({"DEL", (*g)->key});  // someone broke the lock
-    for (int i = 0; i < 100 && !lease->lost(); ++i) co_await sleep_for(10ms);
-    EXPECT_TRUE(lease->lost());
+    const bool noticed = co_await testing::eventually([&] { return lease->lost(); }, 1s);
+    EXPECT_TRUE(noticed);
     EXPECT_TRUE(lost);
   }());
 }
@@ -223,7 +228,7 @@ TEST_P(LockTest, ConcurrentAttemptsOnOneNameGrantItOnce) {
     int done = 0, granted = 0, refused = 0, errors = 0;
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
-        auto g = co_await locks.try_acquire("one", 5000ms);
+        auto g = co_await locks.try_acquire("one", kHold);
         if (!g) {
           ++errors;
         } else if (*g) {
@@ -234,7 +239,7 @@ TEST_P(LockTest, ConcurrentAttemptsOnOneNameGrantItOnce) {
         ++done;
       }, asio::detached);
     }
-    for (int i = 0; i < 500 && done < n; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return done == n; }, 5s);
     EXPECT_EQ(granted, 1);
     EXPECT_EQ(refused, n - 1);
     EXPECT_EQ(errors, 0);
@@ -257,7 +262,7 @@ TEST_P(LockTest, ManyCallersOverSeveralBatchesInFlightEachGetTheirOwnLocks) {
       asio::co_spawn(ex, [&, c]() -> asio::awaitable<void> {
         for (int r = 0; r < rounds; ++r) {
           const auto name = "own:" + std::to_string(c) + ":" + std::to_string(r % names);
-          auto g = co_await locks.try_acquire(name, 5000ms);
+          auto g = co_await locks.try_acquire(name, kHold);
           if (!g || !*g) {
             ++failures;
             continue;
@@ -268,7 +273,7 @@ TEST_P(LockTest, ManyCallersOverSeveralBatchesInFlightEachGetTheirOwnLocks) {
         ++done;
       }, asio::detached);
     }
-    for (int i = 0; i < 1000 && done < callers; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return done == callers; }, 10s);
   }(), 60s);
   ASSERT_EQ(done, callers);
   EXPECT_EQ(failures, 0);
@@ -289,16 +294,16 @@ TEST_P(LockTest, OnlyAContendedReleaseSignalsAndAMarkedLockIsStillItsHolders) {
   LockManager locks(*client, options());
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     const auto keys = locks.keys().lock("res");
-    auto alone = co_await locks.try_acquire("res", 5000ms);
+    auto alone = co_await locks.try_acquire("res", kHold);
     EXPECT_TRUE(alone && *alone);
     if (!alone || !*alone) co_return;
     EXPECT_TRUE(co_await locks.release(**alone));
     EXPECT_EQ(command({"EXISTS", keys.signal}), "0");  // nobody waited: nothing but GET + DEL
 
-    auto holder = co_await locks.try_acquire("res", 5000ms);
+    auto holder = co_await locks.try_acquire("res", kHold);
     EXPECT_TRUE(holder && *holder);
     if (!holder || !*holder) co_return;
-    auto refused = co_await locks.try_acquire("res", 5000ms);
+    auto refused = co_await locks.try_acquire("res", kHold);
     EXPECT_TRUE(refused && !*refused);
     // The refused acquirer marked the value; the holder can still extend and release it.
     EXPECT_EQ(command({"GET", keys.lock}), (*holder)->value.encode() + LockValue::kWaitersMark);
@@ -322,7 +327,7 @@ TEST_P(LockTest, ManyNamesShareFewFencingCountersAndALostCounterRestartsAbove) {
     std::vector<std::uint64_t> fences;
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
-        auto g = co_await locks.try_acquire("name" + std::to_string(i), 5000ms);
+        auto g = co_await locks.try_acquire("name" + std::to_string(i), kHold);
         if (!g || !*g) {
           ++errors;
         } else {
@@ -332,7 +337,7 @@ TEST_P(LockTest, ManyNamesShareFewFencingCountersAndALostCounterRestartsAbove) {
         ++done;
       }, asio::detached);
     }
-    for (int i = 0; i < 1000 && done < n; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return done == n; }, 10s);
     EXPECT_EQ(errors, 0);
     if (GetParam() == testing::Deployment::server) {
       // Released locks leave no key; one counter serves every name, so no number repeats. (On a
@@ -342,12 +347,12 @@ TEST_P(LockTest, ManyNamesShareFewFencingCountersAndALostCounterRestartsAbove) {
       EXPECT_EQ(std::adjacent_find(fences.begin(), fences.end()), fences.end()) << "two grants with one number";
     }
     // A counter that is lost (expired, restored from an older backup) starts above the old numbers.
-    auto before = co_await locks.try_acquire("name0", 5000ms);
+    auto before = co_await locks.try_acquire("name0", kHold);
     EXPECT_TRUE(before && *before);
     if (!before || !*before) co_return;
     EXPECT_TRUE(co_await locks.release(**before));
     command({"DEL", locks.keys().lock("name0").fence});
-    auto after = co_await locks.try_acquire("name0", 5000ms);
+    auto after = co_await locks.try_acquire("name0", kHold);
     EXPECT_TRUE(after && *after);
     if (after && *after) {
       EXPECT_GT((*after)->fence(), (*before)->fence());

@@ -39,10 +39,11 @@ std::optional<std::string> find_line(const fs::path& path, const std::string& pr
   return std::nullopt;
 }
 
-// Waits (while the io_context keeps running) for a line starting with prefix.
+// Waits (while the io_context keeps running) for a line starting with prefix, up to
+// scaled(timeout).
 asio::awaitable<std::optional<std::string>> wait_line(fs::path path, std::string prefix,
                                                       std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = std::chrono::steady_clock::now() + testing::scaled(timeout);
   while (std::chrono::steady_clock::now() < deadline) {
     if (auto line = find_line(path, prefix)) co_return line;
     co_await sleep_for(5ms);
@@ -82,18 +83,17 @@ class MultiProcessTest : public itest::CacheServerTest {
     return r;
   }
 
-  // Lets the io_context run until every result is in (10 s at most).
+  // Lets the io_context run until every result is in (scaled 10 s at most).
   template <class... Results>
   static asio::awaitable<void> until_all(const Results&... results) {
-    for (int i = 0; i < 1000; ++i) {
+    co_await testing::eventually([&] {
       bool all = true;
       auto check = [&all](const auto& rs) {
         for (const auto& r : rs) all = all && r.has_value();
       };
       (check(results), ...);
-      if (all) break;
-      co_await sleep_for(10ms);
-    }
+      return all;
+    }, 10s);
   }
 
   fs::path dir_;
@@ -134,7 +134,7 @@ TEST_P(MultiProcessTest, KilledLeaderIsReplacedWithinThreeSecondsByExactlyOneFol
         finished_at[i] = std::chrono::steady_clock::now();
       }, asio::detached);
     }
-    co_await sleep_for(300ms);  // all followers are reading the helper's flight
+    co_await sleep_for(testing::scaled(300ms));  // all followers are reading the helper's flight
     killed_at = std::chrono::steady_clock::now();
     leader.stop(SIGKILL);
     co_await until_all(results);
@@ -145,20 +145,21 @@ TEST_P(MultiProcessTest, KilledLeaderIsReplacedWithinThreeSecondsByExactlyOneFol
   const auto takeover_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*takeover_at - killed_at).count();
   RecordProperty("takeover_ms", static_cast<int>(takeover_ms));
   std::printf("takeover started %lld ms after the leader was killed\n", static_cast<long long>(takeover_ms));
-  EXPECT_LE(takeover_ms, 3000);
+  // The goal of issue #19: 3 s (the default lease + 1 s); a slower machine gets its time scale.
+  EXPECT_LE(std::chrono::milliseconds(takeover_ms), defaults.lease + testing::scaled(1000ms));
   for (int i = 0; i < n; ++i) {
     ASSERT_TRUE(results[i].has_value()) << "waiter " << i << " left hanging";
     ASSERT_TRUE(results[i]->has_value()) << results[i]->error().message();
     EXPECT_EQ((*results[i])->value, "from-takeover");
-    // No waiter hangs beyond the takeover's own compute (+ 1 s of slack for a loaded machine).
-    EXPECT_LE(finished_at[i] - *takeover_at, takeover_compute + 1000ms);
+    // No waiter hangs beyond the takeover's own compute (+ 1 s of slack, scaled).
+    EXPECT_LE(finished_at[i] - *takeover_at, takeover_compute + testing::scaled(1000ms));
   }
 }
 
 TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersGetTheTakeover) {
   const auto hash = random_hash();
   const CacheKey key{"", hash, "canonical-" + hash};
-  const auto lease = 800ms;
+  const auto lease = testing::scaled(800ms);  // spans the helper's renewals: scaled
   const auto log = dir_ / "stream.log";
   testing::Process leader({bin_, "streamleader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "3"},
                           log.string());
@@ -187,7 +188,7 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
         streams[i] = co_await flights[i % 2]->get_or_compute_stream(key, produce, h);
       }, asio::detached);
     }
-    co_await sleep_for(300ms);  // the stream callers have relayed the dead leader's chunks
+    co_await sleep_for(testing::scaled(300ms));  // the stream callers have relayed the dead leader's chunks
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
         plain[i] = co_await flights[i % 2]->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
@@ -195,7 +196,7 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
         });
       }, asio::detached);
     }
-    co_await sleep_for(50ms);
+    co_await sleep_for(testing::scaled(50ms));
     leader.stop(SIGKILL);
     co_await until_all(streams, plain);
   }(), 60s);

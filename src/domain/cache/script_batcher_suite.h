@@ -9,6 +9,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -49,12 +50,9 @@ class ScriptBatcherTest : public itest::CacheServerTest {
           got[i] = co_await batcher.call(std::move(keys), std::move(args));
         }, asio::detached);
       }
-      for (int k = 0; k < 500; ++k) {
-        bool all = true;
-        for (auto& g : got) all = all && g.has_value();
-        if (all) break;
-        co_await sleep_for(10ms);
-      }
+      co_await testing::eventually([&] {
+        return std::all_of(got.begin(), got.end(), [](const auto& g) { return g.has_value(); });
+      }, 5s);
     }());
     return got;
   }

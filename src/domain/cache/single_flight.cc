@@ -103,6 +103,8 @@ class SingleFlight::LeaderSink final : public ChunkSink {
   }
   void set_completion(Completion completion) override { completion_ = completion; }
   Completion completion() const { return completion_; }
+  void set_cached_value(std::string value) override { cached_value_ = std::move(value); }
+  std::optional<std::string>& cached_value() { return cached_value_; }
 
  private:
   SingleFlight& sf_;
@@ -111,6 +113,7 @@ class SingleFlight::LeaderSink final : public ChunkSink {
   std::string lock_value_;
   std::shared_ptr<Lease> lease_;
   Completion completion_ = Completion::complete;
+  std::optional<std::string> cached_value_;
 };
 
 namespace {
@@ -388,7 +391,7 @@ asio::awaitable<void> SingleFlight::lead(std::shared_ptr<Flight> f, LockValue va
   if (f->produce) {
     LeaderSink sink(*this, f, grant.key, lock_value, lease);
     ran = co_await guarded([&]() { return f->produce(sink); });
-    answer = f->joined();
+    answer = sink.cached_value() ? std::move(*sink.cached_value()) : f->joined();
     completion = sink.completion();
   } else {
     Result<ComputeOutput> out = Error(ragcache::Errc::internal);

@@ -87,6 +87,9 @@ class ChunkSink {
   virtual boost::asio::awaitable<Result<void>> push(std::string chunk) = 0;
   // How the answer ended (default complete); only complete answers are cached.
   virtual void set_completion(Completion completion) = 0;
+  // What to cache instead of the pushed chunks joined (e.g. the whole answer assembled from a
+  // stream of deltas, much smaller than the deltas). Followers still get the chunks.
+  virtual void set_cached_value(std::string value) { (void)value; }
 };
 // The producer pushes chunks and returns; an error return is relayed to followers, not cached.
 using StreamCompute = std::function<boost::asio::awaitable<Result<void>>(ChunkSink&)>;

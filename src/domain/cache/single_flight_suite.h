@@ -58,7 +58,7 @@ TEST_P(SingleFlightTest, ThousandCallersOnFourReplicasComputeOnceAndGetIdentical
   // Each compute produces distinct bytes, so identical results prove they all came from one.
   Compute compute = [&computes]() -> asio::awaitable<Result<ComputeOutput>> {
     int n = ++computes;
-    co_await sleep_for(300ms);
+    co_await sleep_for(testing::scaled(300ms));  // long enough for every caller to join
     std::string v = "answer #" + std::to_string(n) + " " + random_token();
     v.append(20000, 'x');  // above the compression threshold
     co_return ComputeOutput{v};
@@ -416,19 +416,19 @@ TEST_P(SingleFlightTest, FollowerDeadlineGivesTimeoutOrOwnCompute) {
   auto eager = make_replica(SingleFlightOptions{.wait_timeout = 200ms, .compute_on_timeout = true});
   auto key = key_for("slow");
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
-    bool leader_done = false;
-    bool leader_computing = false;
+    bool leader_started = false, leader_done = false;
     asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
-      co_await leader.flight->get_or_compute(key, [&leader_computing]() -> asio::awaitable<Result<ComputeOutput>> {
-        leader_computing = true;
-        co_await sleep_for(1500ms);
+      co_await leader.flight->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
+        leader_started = true;
+        // Far longer than both followers' waits, on the machine's scale.
+        co_await sleep_for(testing::scaled(1500ms));
         co_return ComputeOutput{"slow answer"};
       });
       leader_done = true;
     }, asio::detached);
-    // The others arrive once the leader holds the lock (on a loaded cluster that can take longer
-    // than a fixed pause: a fresh client first learns the slot map).
-    while (!leader_computing) co_await sleep_for(5ms);
+    const bool leading = co_await testing::eventually([&] { return leader_started; }, 2s);
+    EXPECT_TRUE(leading);
+    if (!leading) co_return;
     auto timed_out = co_await strict.flight->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
       co_return ComputeOutput{"should not run"};
     });
@@ -454,7 +454,7 @@ TEST_P(SingleFlightTest, CancelledFollowerDoesNotCancelTheLeaderOrOtherFollowers
   int computes = 0;
   Compute compute = [&]() -> asio::awaitable<Result<ComputeOutput>> {
     ++computes;
-    co_await sleep_for(400ms);
+    co_await sleep_for(testing::scaled(400ms));  // outlasts the followers' joining and cancelling
     co_return ComputeOutput{"finished anyway"};
   };
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
@@ -464,7 +464,9 @@ TEST_P(SingleFlightTest, CancelledFollowerDoesNotCancelTheLeaderOrOtherFollowers
     asio::cancellation_signal cancel_leader, cancel_follower;
     asio::co_spawn(ex, [&]() -> asio::awaitable<void> { leader_r = co_await a.flight->get_or_compute(key, compute); },
                    asio::bind_cancellation_slot(cancel_leader.slot(), asio::detached));
-    co_await sleep_for(50ms);
+    const bool leading = co_await testing::eventually([&] { return computes == 1; }, 2s);
+    EXPECT_TRUE(leading);
+    if (!leading) co_return;
     asio::co_spawn(ex, [&]() -> asio::awaitable<void> { cancelled_r = co_await b.flight->get_or_compute(key, compute); },
                    asio::bind_cancellation_slot(cancel_follower.slot(), asio::detached));
     asio::co_spawn(ex, [&]() -> asio::awaitable<void> { kept_r = co_await b.flight->get_or_compute(key, compute); },
@@ -472,8 +474,8 @@ TEST_P(SingleFlightTest, CancelledFollowerDoesNotCancelTheLeaderOrOtherFollowers
     co_await sleep_for(100ms);
     cancel_leader.emit(asio::cancellation_type::terminal);
     cancel_follower.emit(asio::cancellation_type::terminal);
-    for (int i = 0; i < 300 && !kept_r; ++i) co_await sleep_for(10ms);
-    EXPECT_TRUE(kept_r.has_value());
+    const bool kept_finished = co_await testing::eventually([&] { return kept_r.has_value(); }, 3s);
+    EXPECT_TRUE(kept_finished);
     if (kept_r) {
       EXPECT_TRUE(kept_r->has_value() && (*kept_r)->value == "finished anyway");
     }

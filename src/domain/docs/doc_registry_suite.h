@@ -254,12 +254,14 @@ TEST_P(DocRegistryTest, LapsedLeaseWithNoTakeoverMayStillFinish) {
 }
 
 TEST_P(DocRegistryTest, RenewKeepsTheLockAndFailRecordsTheReason) {
-  DocRegistry docs(*client_, *client_, options(300ms));
+  // Lease and pauses scaled together (support/time_scale.h): renewals stay well inside a lease
+  // on a busy machine, and the four pauses still outlast one lease.
+  DocRegistry docs(*client_, *client_, options(ragcache::testing::scaled(300ms)));
   const std::string sha = sha256_hex("y");
   auto b = run(docs.begin("h", sha));
   ASSERT_EQ(b->status, Status::acquired);
   for (int i = 0; i < 4; ++i) {
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(ragcache::testing::scaled(100ms));
     ASSERT_TRUE(*run(docs.renew(b->ticket)));
   }
   EXPECT_EQ(run(docs.begin("h", sha))->status, Status::busy);
@@ -289,21 +291,23 @@ TEST_P(DocRegistryTest, FinishWithOtherContentOrBadInputIsRefused) {
 }
 
 TEST_P(DocRegistryTest, LeaseKeeperHoldsTheLockUntilStopped) {
-  DocRegistry docs(*client_, *client_, options(300ms));
+  // Lease, renewal period and waits all scaled together (support/time_scale.h).
+  using ragcache::testing::scaled;
+  DocRegistry docs(*client_, *client_, options(scaled(300ms)));
   const std::string sha = sha256_hex("long ingest");
   auto b = run(docs.begin("k", sha, "keeper"));
   ASSERT_EQ(b->status, Status::acquired);
   {
-    LeaseKeeper keeper(docs, b->ticket, 50ms);
+    LeaseKeeper keeper(docs, b->ticket, scaled(50ms));
     keeper.start(io_.get_executor());
     // More than two leases long: without the keeper the lock would have expired.
-    ragcache::testing::run_until(io_, [] { return false; }, 700ms);
+    ragcache::testing::run_for(io_, scaled(700ms));
     EXPECT_GE(keeper.renewals(), 3);
     EXPECT_FALSE(keeper.lost());
     EXPECT_EQ(run(docs.begin("k", sha, "other"))->status, Status::busy);
     keeper.stop();
   }
-  ragcache::testing::run_until(io_, [] { return false; }, 400ms);
+  ragcache::testing::run_for(io_, scaled(400ms));
   // Stopped: the lease lapses and another worker may take over.
   EXPECT_EQ(run(docs.begin("k", sha, "other"))->status, Status::acquired);
 }

@@ -50,7 +50,7 @@ TEST_P(HotQuestionsTest, RankingMatchesAReferenceCountOverAGeneratedWorkload) {
   }
   run_concurrently(static_cast<int>(asks.size()), [&](int i) -> boost::asio::awaitable<void> {
     auto r = co_await hot.record("ns", asks[i].text, now - std::chrono::hours(asks[i].ago));
-    EXPECT_TRUE(r && *r);
+    EXPECT_TRUE(r && *r) << (r ? std::string("nothing recorded") : r.error().message());
   });
 
   for (int window : {1, 6, 24}) {

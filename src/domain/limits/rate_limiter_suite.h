@@ -23,9 +23,9 @@ class RateLimiterTest : public testing::DeploymentTest {
 
 TEST_P(RateLimiterTest, ThousandConcurrentRequestsAgainstFiveHundredAllowExactly500) {
   RateLimiter limiter(*client_, options());
-  // 500 per hour with a burst of 500: the first 500 fit, the next cell frees 7.2 s later,
-  // far beyond the time this test takes.
-  const RateLimit limit{.limit = 500, .period = 1h, .burst = 500};
+  // 500 per day with a burst of 500: the first 500 fit, the next cell frees 172.8 s later, far
+  // beyond the time this test takes even under a sanitizer on a loaded machine.
+  const RateLimit limit{.limit = 500, .period = 24h, .burst = 500};
   std::vector<RateDecision> decisions(1000);
   const auto start = std::chrono::steady_clock::now();
   run_concurrently(1000, [&](int i) -> boost::asio::awaitable<void> {
@@ -42,10 +42,10 @@ TEST_P(RateLimiterTest, ThousandConcurrentRequestsAgainstFiveHundredAllowExactly
       ++allowed;
       continue;
     }
-    // The next cell frees one interval (7.2 s) after the burst was used up; since all of this
-    // happened within `elapsed`, the wait is in (7.2 s - elapsed, 7.2 s].
-    EXPECT_LE(d.retry_after, 7200ms);
-    EXPECT_GE(d.retry_after + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed) + 1ms, 7200ms);
+    // The next cell frees one interval (172.8 s) after the burst was used up; since all of this
+    // happened within `elapsed`, the wait is in (172.8 s - elapsed, 172.8 s].
+    EXPECT_LE(d.retry_after, 172800ms);
+    EXPECT_GE(d.retry_after + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed) + 1ms, 172800ms);
     EXPECT_EQ(d.remaining, 0);
   }
   EXPECT_EQ(allowed, 500);
@@ -93,6 +93,7 @@ TEST_P(RateLimiterTest, WaitingRetryAfterIsEnough) {
 
 TEST_P(RateLimiterTest, TwoGatewayClientsShareOneLimit) {
   auto other = make_client();
+  wait_connected(*other);
   RateLimiter one(*client_, options());
   RateLimiter two(*other, options());
   const RateLimit limit{.limit = 100, .period = 1h, .burst = 100};

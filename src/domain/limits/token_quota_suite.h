@@ -108,6 +108,7 @@ TEST_P(TokenQuotaTest, TheDayBudgetRefusesToo) {
 
 TEST_P(TokenQuotaTest, TwoGatewayClientsShareOneBudget) {
   auto other = make_client();
+  wait_connected(*other);
   TokenQuota one(*client_, options());
   TokenQuota two(*other, options());
   const TokenLimits limits{.per_minute = 0, .per_day = 1000};
@@ -136,7 +137,7 @@ TEST_P(TokenQuotaTest, WindowsRollOverOnTheServerClock) {
   // bound (polled, since the test's sleep and the server's TIME are not in lockstep; a refused
   // attempt charges nothing).
   auto later = run(quota.reserve("w", limits, 100));
-  const auto deadline = std::chrono::steady_clock::now() + 1500ms;
+  const auto deadline = std::chrono::steady_clock::now() + ragcache::testing::scaled(1500ms);
   while (later && !later->allowed && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
     later = run(quota.reserve("w", limits, 100));

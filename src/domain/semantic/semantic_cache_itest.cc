@@ -18,6 +18,7 @@
 #include "index/index_test_support.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::semantic {
 namespace {
@@ -52,7 +53,7 @@ class SemanticCacheTest : public ::testing::Test {
   std::unique_ptr<redis::Client> make_client() {
     redis::ClientOptions options;
     options.url = server_->url();
-    auto client = redis::Client::create(io_.get_executor(), options);
+    auto client = redis::Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
     EXPECT_TRUE(client.has_value());
     return std::move(*client);
   }
@@ -62,10 +63,12 @@ class SemanticCacheTest : public ::testing::Test {
     return itest::make_test_cache(client, *embedder_, std::move(o));
   }
 
-  // Polls `cache` until `question` hits (or 5 s pass): for effects that travel through the feed.
+  // Polls `cache` until `question` hits (or 5 s, scaled, pass): for effects that travel through
+  // the feed.
   static asio::awaitable<std::optional<SemanticHit>> eventually_hit(SemanticCache& cache, index::PartitionKey p,
                                                                    std::string question) {
-    for (int i = 0; i < 500; ++i) {
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(5s);
+    while (std::chrono::steady_clock::now() < give_up) {
       auto hit = co_await cache.lookup(p, question);
       if (hit && *hit) co_return **hit;
       co_await sleep_for(10ms);
@@ -205,7 +208,7 @@ TEST_F(SemanticCacheTest, TwoInstancesSeeEachOthersInsertsAndInvalidations) {
     // An invalidation by cache2 leaves cache1's index through the feed too.
     auto removed = co_await cache2->invalidate(kTenantA, *id);
     EXPECT_TRUE(removed && *removed);
-    for (int i = 0; i < 500 && cache1->indexed_entries() != 0; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return cache1->indexed_entries() == 0; }, 5s);
     EXPECT_EQ(cache1->indexed_entries(), 0u);
     auto gone = co_await cache1->lookup(kTenantA, "What is the price of the Pro plan?");
     EXPECT_TRUE(gone && !*gone);
@@ -272,7 +275,7 @@ TEST_F(SemanticCacheTest, NearRepeatsAreFoundThroughTheirWordsHoweverTheIndexWas
       }
       EXPECT_TRUE(writer->save_index(kTenantA, snapshot));
     }
-    for (int i = 0; i < 500 && reader->indexed_entries() < kCount; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return reader->indexed_entries() >= kCount; }, 5s);
     EXPECT_EQ(reader->indexed_entries(), kCount);
 
     // The snapshot again, without its terms (as one written before the index kept them).
@@ -320,9 +323,9 @@ TEST_F(SemanticCacheTest, StopEndsTheFeedTailsBeforeItReturns) {
     auto a = co_await cache->lookup(kTenantA, "What is the capital of France?");
     auto b = co_await cache->lookup(kTenantB, "What is the capital of France?");
     EXPECT_TRUE(a && b);
-    for (int i = 0; i < 200 && cache->running_tails() < 2; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return cache->running_tails() >= 2; }, 2s);
     EXPECT_EQ(cache->running_tails(), 2u);  // one per partition used
-    co_await cache->stop(std::chrono::milliseconds(3000));
+    co_await cache->stop(testing::scaled(std::chrono::milliseconds(3000)));
     EXPECT_EQ(cache->running_tails(), 0u);
   }());
 }

@@ -42,9 +42,10 @@ class SemanticSuiteTest : public cache::itest::CacheServerTest {
     return itest::make_test_cache(client, *embedder_, std::move(o));
   }
 
-  // Waits (up to 5 s) until `cache` indexes `entries` entries: for effects that travel the feed.
+  // Waits (up to 5 s, scaled) until `cache` indexes `entries` entries: for effects that travel the
+  // feed.
   static asio::awaitable<void> until_indexed(SemanticCache& cache, std::size_t entries) {
-    for (int i = 0; i < 500 && cache.indexed_entries() != entries; ++i) co_await sleep_for(10ms);
+    co_await testing::eventually([&] { return cache.indexed_entries() == entries; }, std::chrono::seconds(5));
   }
 
   static asio::awaitable<bool> hits(SemanticCache& cache, index::PartitionKey p, std::string question) {
@@ -129,7 +130,8 @@ TEST_P(SemanticSuiteTest, InvalidatingANamespaceClearsItsPartitionsEverywhere) {
     // The partition is usable again afterwards.
     EXPECT_TRUE(co_await cache1->insert(kDocsA, question, "60 days"));
     auto back = co_await cache2->lookup(kDocsA, question);
-    for (int i = 0; i < 500 && back && !*back; ++i) {
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(5s);
+    while (back && !*back && std::chrono::steady_clock::now() < give_up) {
       co_await sleep_for(10ms);
       back = co_await cache2->lookup(kDocsA, question);
     }

@@ -12,15 +12,19 @@
 #include <string>
 
 #include "domain/semantic/semantic_cache.h"
+#include "support/time_scale.h"
 
 namespace ragcache::semantic::itest {
 
 // After the test body destroyed its caches and clients: runs `io` until the tail loops they
-// closed have ended (it then runs out of work), up to 3 s, so no suspended loop (and the state
-// it holds) is left behind for LeakSanitizer even on a loaded machine.
+// closed have ended (it then runs out of work), up to 3 s (scaled), so no suspended loop (and the
+// state it holds) is left behind for LeakSanitizer even on a loaded machine.
 inline void drain_tails(boost::asio::io_context& io) {
   io.restart();
-  for (int i = 0; i < 30 && !io.stopped(); ++i) io.run_for(std::chrono::milliseconds(100));
+  const auto give_up = std::chrono::steady_clock::now() + testing::scaled(std::chrono::seconds(3));
+  while (!io.stopped() && std::chrono::steady_clock::now() < give_up) {
+    io.run_for(std::chrono::milliseconds(100));
+  }
 }
 
 inline SemanticCacheOptions test_options(const std::string& prefix) {

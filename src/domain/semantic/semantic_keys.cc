@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "base/hash.h"
-#include "embed/vector_bytes.h"
+#include "base/vector_bytes.h"
 
 namespace ragcache::semantic {
 
@@ -89,8 +89,8 @@ std::optional<std::pair<std::string, index::EntryId>> parse_entry_ref(std::strin
   return std::make_pair(std::string(ref.substr(0, colon)), *id);
 }
 
-std::string encode_vector(std::span<const float> vector) { return embed::encode_vector_bytes(vector); }
+std::string encode_vector(std::span<const float> vector) { return encode_vector_bytes(vector); }
 
-Result<std::vector<float>> decode_vector(std::string_view bytes) { return embed::decode_vector_bytes(bytes); }
+Result<std::vector<float>> decode_vector(std::string_view bytes) { return decode_vector_bytes(bytes); }
 
 }  // namespace ragcache::semantic

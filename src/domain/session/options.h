@@ -12,7 +12,9 @@ namespace ragcache::session {
 // (a window's list, its meta hash, a user's session index).
 inline constexpr std::size_t kHardMaxMessages = 10'000;
 inline constexpr std::size_t kHardMaxTokens = 10'000'000;
-inline constexpr std::size_t kMaxIdLength = 128;  // session, user and message ids
+// Session, user and message ids. 192: a gateway session id is "<tenant>:<X-Session-Id>" (48 + 1
+// + 128 bytes), so the tenant sits inside the key's hash tag.
+inline constexpr std::size_t kMaxIdLength = 192;
 inline constexpr std::size_t kHardMaxMessagesPerCall = 1000;
 
 struct SessionOptions {

@@ -13,6 +13,7 @@
 #include "domain/session/session_store.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::session {
 namespace {
@@ -54,7 +55,7 @@ TEST(SessionCrash, AcknowledgedAppendsSurviveKill9InOrder) {
   options.pool_size = 2;
   options.connection.command_timeout = 2s;
   options.connection.reconnect_max = 200ms;
-  auto client = redis::Client::create(io.get_executor(), options);
+  auto client = redis::Client::create(io.get_executor(), testing::with_scaled_timeouts(options));
   ASSERT_TRUE(client.has_value());
   SessionStore store(**client, {}, estimate_token_counter(), testing::key_prefix());
 
@@ -96,7 +97,8 @@ TEST(SessionCrash, AcknowledgedAppendsSurviveKill9InOrder) {
   server.start();  // same port and dir: redis-server loads the AOF
   SessionWindow window;
   testing::run_async(io, [&]() -> asio::awaitable<void> {
-    for (int attempt = 0; attempt < 200; ++attempt) {  // the client reconnects by itself
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(10s);
+    while (std::chrono::steady_clock::now() < give_up) {  // the client reconnects by itself
       auto w = co_await store.read("crash");
       if (w) {
         window = std::move(*w);

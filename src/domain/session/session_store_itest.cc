@@ -20,7 +20,7 @@ TEST_P(SessionStoreTest, ReadFallsBackToTheScriptWhenTheTransactionIsRefused) {
   redis::ClientOptions options;
   options.url = url;
   options.connection.command_timeout = 5s;
-  auto restricted = redis::Client::create(io_.get_executor(), options);
+  auto restricted = redis::Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
   ASSERT_TRUE(restricted.has_value()) << url;
   SessionStore fallback_reader(**restricted, SessionOptions{}, estimate_token_counter(), prefix_);
   auto s = store();

@@ -23,6 +23,7 @@
 #include "domain/session/window_rule.h"
 #include "support/async_test.h"
 #include "support/redis_deployment.h"
+#include "support/scaled_client_options.h"
 
 namespace ragcache::session {
 namespace {
@@ -93,7 +94,7 @@ class SessionStoreTest : public ::testing::TestWithParam<testing::Deployment> {
     options.url = redis_->url();
     options.pool_size = 4;
     options.connection.command_timeout = 5s;
-    auto client = redis::Client::create(io_.get_executor(), options);
+    auto client = redis::Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
     ASSERT_TRUE(client.has_value());
     client_ = std::move(*client);
   }

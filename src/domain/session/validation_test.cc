@@ -38,7 +38,8 @@ Result<PreparedAppend> prepare(const std::vector<Message>& msgs, const SessionOp
 TEST(Validation, SessionIds) {
   EXPECT_TRUE(validate_session_id("3f2a9c1e-6d4b-4c1a-9e55-0a1b2c3d4e5f"));
   EXPECT_TRUE(validate_session_id("user:42/chat.7_x"));
-  for (std::string bad : {std::string(), std::string(129, 'a'), std::string("a b"), std::string("a{b"),
+  EXPECT_TRUE(validate_session_id(std::string(kMaxIdLength, 'a')));
+  for (std::string bad : {std::string(), std::string(kMaxIdLength + 1, 'a'), std::string("a b"), std::string("a{b"),
                           std::string("a}b"), std::string("a\nb"), std::string("a\"b"), std::string("a\\b"), std::string("caf\xc3\xa9")}) {
     auto r = validate_session_id(bad);
     ASSERT_FALSE(r) << bad;

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "tokens/base64.h"
+#include "base/base64.h"
 #include "tokens/rank_map.h"
 
 namespace ragcache::tokens::testdata {
@@ -34,40 +34,11 @@ inline RankMap toy_rank_map() {
   return map;
 }
 
-inline std::string encode_base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (bytes.size() - i == 1) {
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (bytes.size() - i == 2) {
-    const unsigned v =
-        (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
 // The toy vocabulary as a `.tiktoken` file ("<base64> <rank>" lines).
 inline std::string toy_tiktoken_file() {
   std::string out;
   for (const auto& [bytes, rank] : toy_entries()) {
-    out += encode_base64(bytes);
+    out += ragcache::encode_base64(bytes);
     out += ' ';
     out += std::to_string(rank);
     out += '\n';
@@ -80,7 +51,7 @@ inline std::string toy_compact_ranks() {
   std::string out = "! 0";
   for (const auto& [bytes, rank] : toy_entries()) {
     out += ' ';
-    out += encode_base64(bytes);
+    out += ragcache::encode_base64(bytes);
   }
   return out;
 }

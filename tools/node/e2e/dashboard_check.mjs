@@ -45,7 +45,7 @@ async function workload(prefix, distinct, repeats) {
 
 // The page's Prometheus module on fixed input (its quantiles must match PromQL's interpolation).
 async function promSelfCheck() {
-  const prom = await import(new URL("../../../src/http/gateway/dashboard/web/prom.js", import.meta.url));
+  const prom = await import(new URL("../../../src/gateway/dashboard/web/prom.js", import.meta.url));
   const text = [
     "# HELP x_seconds a histogram",
     "# TYPE x_seconds histogram",
@@ -136,7 +136,7 @@ async function main() {
       return values;
     }, ids);
     out.stats_api = await (await fetch(base + "/v1/ragcache/stats")).json();
-    out.hot_api = await (await fetch(base + "/v1/ragcache/hot?window=24h&k=10")).json();
+    out.hot_api = await (await fetch(base + "/v1/ragcache/hot?window=24h&k=10&scope=all")).json();
     await page.screenshot({ path: screenshotPath, fullPage: true });
     out.screenshot = screenshotPath;
 

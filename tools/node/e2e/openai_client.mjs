@@ -42,7 +42,8 @@ async function session() {
       .withResponse();
     turns.push({ content: data.choices[0].message.content, xcache: response.headers.get("x-cache") });
   }
-  const res = await fetch(baseURL + "/ragcache/sessions/" + sid);
+  // The session belongs to the API key's tenant: read it with the same key.
+  const res = await fetch(baseURL + "/ragcache/sessions/" + sid, { headers: { Authorization: "Bearer e2e-key" } });
   out.session = { turns, window: await res.json() };
 }
 

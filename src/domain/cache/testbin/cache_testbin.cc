@@ -30,6 +30,7 @@
 #include "domain/cache/lease.h"
 #include "domain/cache/lock_manager.h"
 #include "domain/cache/single_flight.h"
+#include "support/scaled_client_options.h"
 
 namespace asio = boost::asio;
 using namespace ragcache;
@@ -107,7 +108,9 @@ asio::awaitable<int> run_holder(redis::Client& client, std::string prefix, std::
 
 asio::awaitable<void> set_task(LockManager& locks, redis::Client& client, std::string set_key, std::string element,
                                int& failures) {
-  auto grant = co_await locks.acquire("jepsen", milliseconds(2000), milliseconds(60000));
+  // A TTL the work between acquire and release must never outlast, even on a loaded machine.
+  auto grant = co_await locks.acquire("jepsen", ragcache::testing::scaled(milliseconds(2000)),
+                                      ragcache::testing::scaled(milliseconds(60000)));
   if (!grant) {
     say("FAIL acquire " + grant.error().message());
     ++failures;
@@ -154,7 +157,8 @@ int main(int argc, char** argv) {
   asio::io_context io;
   redis::ClientOptions options;
   options.url = args[1];
-  auto client = redis::Client::create(io.get_executor(), options);
+  // Started by the tests: the same budgets as theirs (support/time_scale.h, from the environment).
+  auto client = redis::Client::create(io.get_executor(), ragcache::testing::with_scaled_timeouts(options));
   if (!client) {
     std::fprintf(stderr, "bad url: %s\n", client.error().message().c_str());
     return 2;
