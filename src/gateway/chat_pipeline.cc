@@ -39,6 +39,10 @@ struct ChatFlow {
   std::vector<session::Message> to_append;
   // key
   bool cacheable = false;
+  // The exact lookup could not ask Redis (down, slow, refusing): nothing more is asked of the
+  // cache, but the answer still goes through the single flight, which shares one in-process
+  // generation among this gateway's callers of the key without Redis (single_flight.h).
+  bool redis_down = false;
   std::string bypass_detail;
   std::optional<docs::SourceSnapshot> sources;
   std::vector<cache::ChatMessage> key_messages;
@@ -234,13 +238,13 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::lookup_step(ChatFlow& f) {
       spdlog::warn("exact cache entry {} is not a stored answer: treated as a miss", f.key->hash);
     } else if (!hit) {
       metrics_.redis_errors.inc();
-      f.cacheable = false;
+      f.redis_down = true;
       f.bypass_detail = "redis-unavailable";
     }
   }
   // The semantic cache, only after an exact miss: an exact hit pays nothing for it.
   f.semantic = plan_semantic({.enabled = deps_.semantic != nullptr,
-                              .cacheable = f.cacheable,
+                              .cacheable = f.cacheable && !f.redis_down,
                               .plain_text = f.in.not_plain_text.empty(),
                               .no_cache = cc.no_cache,
                               .has_source_docs = f.in.controls.source_docs.has_value(),
@@ -315,7 +319,8 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::generate_step(ChatFlow& f) {
   const auto generation_start = Clock::now();
   Next next = Next::proceed;
   // Nothing may be cached, or the caller skips the lookup: one straight call (a no-cache answer
-  // is still stored). Otherwise the answer is shared through the single flight.
+  // is still stored). Otherwise the answer is shared through the single flight, also when Redis
+  // is down: then at most one model call per key on this gateway, its other callers SHARED.
   if (!f.cacheable || f.in.controls.cache_control.no_cache) {
     next = co_await generate_direct(f);
   } else {
