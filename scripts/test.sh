@@ -24,6 +24,11 @@ JOBS="$(nproc)"
 failed=()
 start_all=$(date +%s)
 
+# ---- the layer order (docs/architecture.md): first, so an include against it fails in a second
+# (CTest runs it again in each tree as layers.check) -------------------------------------------
+echo "== layer order"
+python3 "$ROOT/tools/check_layers.py" --root "$ROOT" || failed+=("layers")
+
 # ---- time scale: how many times slower than a quiet machine each tree's tests may run --------
 # (test/support/time_scale.h; the CMake cache variable RAGCACHE_TEST_TIME_SCALE puts it into every
 # test's environment and stretches its CTest TIMEOUT.) The same values hold with RAGCACHE_STRESS:

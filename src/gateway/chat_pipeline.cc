@@ -20,6 +20,7 @@
 #include "gateway/semantic_step.h"
 #include "gateway/upstream_call.h"
 #include "redis/errors.h"
+#include "tokens/chat.h"
 
 namespace ragcache::gateway {
 
@@ -278,14 +279,14 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::lookup_step(ChatFlow& f) {
 }
 
 std::int64_t ChatPipeline::estimate_tokens(const ChatFlow& f) const {
-  // Prompt: counted (exactly when the BPE counter is configured) with the chat format's overhead;
-  // answer: the request's output limit when given, else a default.
-  std::int64_t prompt = 3;
+  // Prompt: counted (exactly when the BPE counter is configured) with the chat format's overhead
+  // (tokens/chat.h, the one formula); answer: the request's output limit when given, else a default.
+  std::size_t messages = 0;
   for (const auto& m : f.in.messages) {
-    const auto text = static_cast<std::int64_t>(deps_.token_counter ? deps_.token_counter->count(m.content)
-                                                                    : m.content.size() / 4);
-    prompt += 4 + text;
+    const std::size_t text = deps_.token_counter ? deps_.token_counter->count(m.content) : m.content.size() / 4;
+    messages += tokens::chat_message_tokens(tokens::kTokensPerRole, text);
   }
+  const auto prompt = static_cast<std::int64_t>(tokens::chat_prompt_tokens(messages));
   return prompt + f.in.max_output_tokens.value_or(options_.default_completion_estimate);
 }
 
