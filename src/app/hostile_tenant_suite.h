@@ -18,6 +18,7 @@
 #include "support/ragcache_process.h"
 #include "support/redis_deployment.h"
 #include "support/scripted_upstream.h"
+#include "support/time_scale.h"
 
 namespace ragcache {
 namespace {
@@ -132,11 +133,10 @@ TEST_P(HostileTenantTest, HotQuestionsArePerTenantAndTheAllTenantViewIsTheOperat
   ASSERT_EQ(ask(*gw, "key-B", "how do I reset my password?").status, 200);
   auto sees = [&](const std::string& key, const std::string& query, const std::string& text) {
     Reply r;
-    for (int i = 0; i < 100; ++i) {  // hot writes are batched in the background
+    testing::wait_until([&] {  // hot writes are batched in the background
       r = call(*gw, "GET", "/v1/ragcache/hot?window=1h&k=10" + query, {}, {auth(key)});
-      if (r.status != 200 || r.body.find(text) != std::string::npos) break;
-      std::this_thread::sleep_for(50ms);
-    }
+      return r.status != 200 || r.body.find(text) != std::string::npos;
+    }, 5s, 50ms);
     return r;
   };
   EXPECT_NE(sees("key-A", "", "nightingale").body.find("nightingale"), std::string::npos);
@@ -211,6 +211,7 @@ TEST_P(HostileTenantTest, ARevokedKeyStopsWorkingOnEveryReplica) {
                       {auth(kAdminKey)});
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(ask(*one, key, "after").status, 401);
+  // 5 s is the promise (not a budget: it is not stretched on a slow machine).
   const auto start = std::chrono::steady_clock::now();
   int status = 200;
   while (status != 401 && std::chrono::steady_clock::now() - start < 5s) {
