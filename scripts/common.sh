@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libssl-dev openssl libhnswlib-dev libzstd-dev libpcre2-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
+  # NFKC normalisation for the neural embedder's tokenizer (src/embed/nfkc.cc)
+  libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools wrk curl python3
   # headless browser for the dashboard's e2e test (src/app/dashboard_etest.cc, driven by playwright-core)
@@ -35,6 +37,7 @@ install_apt_packages() {
   if command -v systemctl >/dev/null 2>&1; then
     $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
   fi
+  bash "$ROOT/scripts/fetch_model.sh"  # the built-in neural embedder's model, once (NOTICE)
 }
 
 # Node packages used as test oracles and peers (tiktoken, openai SDK, ...): tools/node.
