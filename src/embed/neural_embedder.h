@@ -23,7 +23,7 @@ namespace ragcache::embed {
 // Cosine threshold for the neural embedder used alone (--embedder neural): the lowest at which
 // near-identical questions that need different answers (Quora's hard negatives) stay under 2%
 // false hits. The default rule (hit_rule.h) does better by adding the lexical signal.
-inline constexpr float kNeuralDefaultThreshold = 0.97f;
+inline constexpr float kNeuralDefaultThreshold = 0.975f;
 inline constexpr std::string_view kNeuralModelId = "use-lite-en-0.2.0";
 
 class NeuralEmbedder final : public Embedder {

@@ -52,6 +52,40 @@ std::vector<std::string> capitalised_words(std::string_view question) {
   return out;
 }
 
+// Words whose swap for the other of their pair turns a question into another one. Only pairs
+// that are opposites in (nearly) every sense: "on/off", "old/new" or "good/bad" are not here.
+constexpr std::pair<std::string_view, std::string_view> kOpposites[] = {
+    {"before", "after"},       {"above", "below"},        {"increase", "decrease"}, {"buy", "sell"},
+    {"import", "export"},      {"upload", "download"},    {"send", "receive"},      {"enable", "disable"},
+    {"maximum", "minimum"},    {"max", "min"},            {"highest", "lowest"},    {"higher", "lower"},
+    {"best", "worst"},         {"first", "last"},         {"cheap", "expensive"},   {"cheapest", "expensive"},
+    {"male", "female"},        {"men", "women"},          {"husband", "wife"},      {"boyfriend", "girlfriend"},
+    {"advantage", "disadvantage"}, {"pros", "cons"},      {"win", "lose"},          {"gain", "loss"},
+    {"inside", "outside"},     {"input", "output"},       {"positive", "negative"}, {"accept", "reject"},
+    {"allow", "deny"},         {"legal", "illegal"},      {"public", "private"},    {"north", "south"},
+    {"east", "west"},          {"hot", "cold"},           {"success", "failure"},   {"earlier", "later"},
+    {"login", "logout"},       {"start", "stop"},         {"love", "hate"},
+};
+
+// kOpposites as word keys (stemmed as the questions' words are).
+const std::vector<std::pair<std::string, std::string>>& opposite_keys() {
+  static const auto keys = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [x, y] : kOpposites) out.emplace_back(stem_word(std::string(x)), stem_word(std::string(y)));
+    return out;
+  }();
+  return keys;
+}
+
+bool swapped_opposites(const QuestionFacts& a, const QuestionFacts& b) {
+  for (const auto& [kx, ky] : opposite_keys()) {
+    const bool a_x = a.words.contains(kx), a_y = a.words.contains(ky);
+    const bool b_x = b.words.contains(kx), b_y = b.words.contains(ky);
+    if ((a_x && !a_y && b_y && !b_x) || (a_y && !a_x && b_x && !b_y)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 QuestionFacts question_facts(std::string_view question) {
@@ -80,6 +114,7 @@ GuardVeto compare_questions(const QuestionFacts& a, const QuestionFacts& b) {
                        [&](const std::string& n) { return x.words.contains(n) && !y.words.contains(n); });
   };
   if (missing_name(a, b) || missing_name(b, a)) return GuardVeto::names;
+  if (swapped_opposites(a, b)) return GuardVeto::opposites;
   return GuardVeto::none;
 }
 
@@ -89,6 +124,7 @@ std::string_view guard_name(GuardVeto veto) {
     case GuardVeto::numbers: return "numbers";
     case GuardVeto::negation: return "negation";
     case GuardVeto::names: return "names";
+    case GuardVeto::opposites: return "opposites";
   }
   return "none";
 }

@@ -9,7 +9,10 @@
 //   names     - capitalised words inside a sentence (names, places, products, acronyms) that the
 //               other question does not contain in any case or inflection: "hotels in Gwalior"
 //               vs "hotels in Jaipur", "Python or Java" vs "Python or Ruby". The first word of a
-//               sentence (also after an abbreviation's dot) and one-letter words do not count.
+//               sentence (also after an abbreviation's dot) and one-letter words do not count;
+//   opposites - one question has a word and the other its opposite instead ("after" / "before",
+//               "buy" / "sell", "maximum" / "minimum", "upload" / "download": a fixed list of
+//               unambiguous pairs), which embeddings rate as nearly the same question.
 // Words are compared as the lexical features key them (text_features.h: case and accents
 // folded, light stemming), so "Gmail" matches "gmail" and "Apple's" matches "apple".
 #pragma once
@@ -28,7 +31,7 @@ struct QuestionFacts {
   std::unordered_set<std::string> words;  // every word key of the question
 };
 
-enum class GuardVeto { none, numbers, negation, names };
+enum class GuardVeto { none, numbers, negation, names, opposites };
 
 QuestionFacts question_facts(std::string_view question);
 

@@ -38,6 +38,17 @@ TEST(QuestionGuardsTest, AMissingCapitalisedNameVetoes) {
   EXPECT_EQ(compare("Should I learn it?", "Should we learn it?"), GuardVeto::none);
 }
 
+TEST(QuestionGuardsTest, AWordSwappedForItsOppositeVetoes) {
+  EXPECT_EQ(compare("Can I cancel my order after it has shipped?", "Can I cancel my order before it has shipped?"),
+            GuardVeto::opposites);
+  EXPECT_EQ(compare("What are the advantages of remote work?", "What are the disadvantages of remote work?"),
+            GuardVeto::opposites);
+  EXPECT_EQ(compare("How do I upload files?", "how to download files"), GuardVeto::opposites);
+  // Both words on one side, or the same word on both, is no swap.
+  EXPECT_EQ(compare("Pros and cons of renting?", "What are the pros and cons of renting?"), GuardVeto::none);
+  EXPECT_EQ(compare("What is the best laptop?", "Which laptop is the best?"), GuardVeto::none);
+}
+
 TEST(QuestionGuardsTest, RewordingsPass) {
   EXPECT_EQ(compare("How do I reset my password?", "I forgot my login, what now?"), GuardVeto::none);
   EXPECT_EQ(compare("", ""), GuardVeto::none);
