@@ -49,7 +49,7 @@ Result<BuiltinSemantic> make_builtin_semantic(std::string_view choice, const std
   out.rule = std::move(*rule);
   out.default_threshold = embed::kBuiltinRuleDefaultThreshold;
   out.description = "builtin (" + std::string(embed::kNeuralModelId) + ", " + kernel +
-                    " kernel, with the lexical cosine at weight 0.1 and numbers/negation/names guards)";
+                    " kernel, with the lexical cosine at weight 0.1 and numbers/negation/names/opposites guards)";
   return out;
 }
 

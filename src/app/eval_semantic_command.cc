@@ -107,7 +107,7 @@ Result<std::vector<float>> score_pairs(const BuiltinSemantic& semantic, const st
       score = s ? *s : -INFINITY;
     }
     scores.push_back(score);
-    if (dump) {
+    if (dump.is_open()) {
       const auto guard = embed::compare_questions(embed::question_facts(p.q1), embed::question_facts(p.q2));
       dump << (p.same ? 1 : 0) << '\t' << similarity << '\t' << cosine(lexical->embed_text(p.q1), lexical->embed_text(p.q2))
            << '\t' << embed::guard_name(guard) << '\t' << score << '\n';

@@ -23,22 +23,20 @@ std::vector<float> timing_signal(const std::vector<float>& inv_timescales, std::
   return out;
 }
 
-// For every row x of `rows` (count x width): [(gamma . factor x) W_qkv | (factor x) W_residual].
+// For every row x of `rows` (count x width): [(gamma . factor x) W_qkv | (factor x) W_residual],
+// written straight into `out` (count rows of qkv.out + residual.out floats).
 void project_rows(const std::vector<float>& rows, std::size_t count, std::size_t width, const std::vector<float>& gamma,
-                  float factor, const PackedDense& qkv, const PackedDense& residual, std::vector<float>& out) {
-  const std::size_t a = qkv.out(), b = residual.out();
-  std::vector<float> plain(count * width), scaled(count * width), left(count * a), right(count * b);
+                  float factor, const DenseWeights& qkv, const DenseWeights& residual, DenseKernel kernel,
+                  std::vector<float>& out) {
+  const std::size_t a = qkv.out, b = residual.out;
+  std::vector<float> plain(count * width), scaled(count * width);
   for (std::size_t i = 0; i < count * width; ++i) {
     plain[i] = factor * rows[i];
     scaled[i] = gamma[i % width] * plain[i];
   }
-  qkv.apply(scaled.data(), count, left.data());
-  residual.apply(plain.data(), count, right.data());
   out.resize(count * (a + b));
-  for (std::size_t r = 0; r < count; ++r) {
-    std::copy_n(left.data() + r * a, a, out.data() + r * (a + b));
-    std::copy_n(right.data() + r * b, b, out.data() + r * (a + b) + a);
-  }
+  multiply(scaled.data(), width, count, width, qkv.kernel.data(), a, a, out.data(), a + b, kernel);
+  multiply(plain.data(), width, count, width, residual.kernel.data(), b, b, out.data() + a, a + b, kernel);
 }
 
 }  // namespace
@@ -53,17 +51,17 @@ UseLiteInput::UseLiteInput(const UseLiteWeights& w, DenseKernel float_kernel)
       embeddings_(w.embeddings),
       timing_(timing_signal(w.inv_timescales, w.max_length)) {
   const auto& layer = w.layers[0];
-  const std::vector<float> no_qkv_bias(qkv_width_, 0.0f), no_residual_bias(model_width_, 0.0f);
-  const PackedDense qkv(layer.qkv.kernel, no_qkv_bias, width_, qkv_width_, float_kernel);
-  const PackedDense residual(layer.residual.kernel, no_residual_bias, width_, model_width_, float_kernel);
   const auto& gamma = layer.attention_norm.scale;
-  project_rows(embeddings_, vocab_rows_, width_, gamma, 2.0f, qkv, residual, by_token_);
-  project_rows(timing_, max_length_, width_, gamma, 1.0f, qkv, residual, by_position_);
+  project_rows(embeddings_, vocab_rows_, width_, gamma, 2.0f, layer.qkv, layer.residual, float_kernel, by_token_);
+  project_rows(timing_, max_length_, width_, gamma, 1.0f, layer.qkv, layer.residual, float_kernel, by_position_);
+  // g = gamma W and c = beta W + b: one row each.
   centre_.resize(qkv_width_);
-  qkv.apply(gamma.data(), 1, centre_.data());
+  multiply(gamma.data(), width_, 1, width_, layer.qkv.kernel.data(), qkv_width_, qkv_width_, centre_.data(), qkv_width_,
+           float_kernel);
   bias_.resize(qkv_width_ + model_width_);
-  const PackedDense qkv_biased(layer.qkv.kernel, layer.qkv.bias, width_, qkv_width_, float_kernel);
-  qkv_biased.apply(layer.attention_norm.bias.data(), 1, bias_.data());
+  multiply(layer.attention_norm.bias.data(), width_, 1, width_, layer.qkv.kernel.data(), qkv_width_, qkv_width_,
+           bias_.data(), qkv_width_, float_kernel);
+  for (std::size_t j = 0; j < qkv_width_; ++j) bias_[j] += layer.qkv.bias[j];
   std::copy(layer.residual.bias.begin(), layer.residual.bias.end(), bias_.begin() + static_cast<std::ptrdiff_t>(qkv_width_));
 }
 

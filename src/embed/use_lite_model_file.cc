@@ -5,7 +5,6 @@
 #include <boost/json/value.hpp>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "base/hash.h"
 
@@ -142,11 +141,14 @@ Result<UseLiteModelFile> parse_use_lite_model_file(std::string_view bytes) {
 }
 
 Result<UseLiteModelFile> read_use_lite_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error(Errc::unavailable, "cannot read model file " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto parsed = parse_use_lite_model_file(buf.str());
+  std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    return Error(Errc::unavailable, "cannot read model file " + path);
+  }
+  auto parsed = parse_use_lite_model_file(bytes);
   if (!parsed) return Error(parsed.error().code, path + ": " + parsed.error().detail);
   return parsed;
 }

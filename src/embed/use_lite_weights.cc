@@ -14,17 +14,18 @@ Error missing(std::string_view name, std::string_view why) {
   return Error(Errc::invalid_argument, "model file: tensor " + std::string(name) + " " + std::string(why));
 }
 
+// Hands out the file's tensors: each float tensor is moved out (read once), not copied.
 class Reader {
  public:
-  explicit Reader(const UseLiteModelFile& file) : file_(file) {}
+  explicit Reader(UseLiteModelFile& file) : file_(file) {}
 
   // The float tensor `name`, which must have exactly `shape`.
   Result<std::vector<float>> floats(const std::string& name, std::vector<std::size_t> shape) const {
     auto it = file_.tensors.find(name);
     if (it == file_.tensors.end()) return missing(name, "is missing");
     if (it->second.shape != shape) return missing(name, "has the wrong shape");
-    if (it->second.f32.size() != it->second.elements()) return missing(name, "is not float32");
-    return it->second.f32;
+    if (it->second.f32.size() != it->second.elements()) return missing(name, "is not float32 (or was read already)");
+    return std::move(it->second.f32);
   }
   Result<float> scalar(const std::string& name) const {
     auto v = floats(name, {});
@@ -44,7 +45,7 @@ class Reader {
   }
 
  private:
-  const UseLiteModelFile& file_;
+  UseLiteModelFile& file_;
 };
 
 std::string layer_path(std::string_view prefix, int layer, std::string_view rest) {
@@ -121,7 +122,7 @@ Result<TransformerLayerWeights> transformer_layer(const Reader& r, int layer, st
 
 }  // namespace
 
-Result<UseLiteWeights> use_lite_weights(const UseLiteModelFile& file) {
+Result<UseLiteWeights> use_lite_weights(UseLiteModelFile file) {
   const Reader r(file);
   UseLiteWeights w;
   // Sizes come from the model itself: the token table, the attention output and the FFN.
