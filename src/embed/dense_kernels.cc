@@ -135,6 +135,32 @@ __attribute__((target("avx512f,avx512bf16"))) void rows_to_bf16(const float* x, 
   }
 }
 
+// The rows of a product split into blocks of at most kRows, as even as possible: a block of few
+// rows has too few independent accumulators to hide the multiply latency (16 rows = 8 + 8 runs
+// faster than 12 + 4).
+template <int kRows>
+std::size_t block_rows(std::size_t rows, std::size_t start) {
+  const std::size_t blocks = (rows + kRows - 1) / kRows;
+  const std::size_t base = rows / blocks, extra = rows % blocks;
+  // Block i has base + 1 rows for i < extra, then base rows: the block starting at `start`.
+  const std::size_t big = extra * (base + 1);
+  return start < big ? base + 1 : base;
+}
+
+// Row-major bf16 rows (count x pairs k-pairs) -> the row blocks of for_row_blocks, each k-pair-
+// major: a block holds, for every k-pair p, its rows' pairs side by side.
+template <int kRows>
+void interleave_rows(const std::uint32_t* rows, std::size_t count, std::size_t pairs, std::uint32_t* out) {
+  for (std::size_t r0 = 0; r0 < count;) {
+    const std::size_t mr = block_rows<kRows>(count, r0);
+    std::uint32_t* dst = out + r0 * pairs;
+    for (std::size_t p = 0; p < pairs; ++p) {
+      for (std::size_t r = 0; r < mr; ++r) dst[p * mr + r] = rows[(r0 + r) * pairs + p];
+    }
+    r0 += mr;
+  }
+}
+
 template <int MR>
 __attribute__((target("avx512f,avx512bf16"))) void tile_bf16(const std::uint16_t* x, std::size_t in_pairs,
                                                             const std::uint16_t* panel, const float* bias, float* y,
@@ -145,13 +171,16 @@ __attribute__((target("avx512f,avx512bf16"))) void tile_bf16(const std::uint16_t
     acc[r][0] = b0;
     acc[r][1] = b1;
   }
-  const auto* xp = reinterpret_cast<const std::uint32_t*>(x);  // one k-pair of a row = 32 bits
+  // x is this block's rows interleaved by k-pair (interleave_rows): the MR pairs of one k-pair
+  // sit side by side, so every broadcast reads from one pointer at a fixed offset.
+  const auto* xp = reinterpret_cast<const std::uint32_t*>(x);
   for (std::size_t p = 0; p < in_pairs; ++p) {
     const __m512i w0 = _mm512_loadu_si512(panel + p * 2 * kPanelAvx512);
     const __m512i w1 = _mm512_loadu_si512(panel + p * 2 * kPanelAvx512 + kPanelAvx512);
+    const std::uint32_t* pairs_here = xp + p * MR;
     for (int r = 0; r < MR; ++r) {
       std::uint32_t pair;
-      std::memcpy(&pair, xp + static_cast<std::size_t>(r) * in_pairs + p, sizeof pair);
+      std::memcpy(&pair, pairs_here + r, sizeof pair);
       const __m512i a = _mm512_set1_epi32(static_cast<int>(pair));
       acc[r][0] = _mm512_dpbf16_ps(acc[r][0], reinterpret_cast<const __m512bh&>(a), reinterpret_cast<const __m512bh&>(w0));
       acc[r][1] = _mm512_dpbf16_ps(acc[r][1], reinterpret_cast<const __m512bh&>(a), reinterpret_cast<const __m512bh&>(w1));
@@ -168,16 +197,16 @@ __attribute__((target("avx512f,avx512bf16"))) void tile_bf16(const std::uint16_t
   }
 }
 
-// Runs `tile<MR>` over every row block of one panel: full blocks of kRows, then the remainder
-// with a kernel instantiated for exactly that many rows.
+// Runs `tile<MR>` over every row block of one panel, each instantiated for its exact row count.
 template <int kRows, class TileFn>
 void for_row_blocks(std::size_t rows, TileFn&& tile) {
-  std::size_t r = 0;
-  for (; r + kRows <= rows; r += kRows) tile(std::integral_constant<int, kRows>{}, r);
-  const std::size_t rest = rows - r;
-  [&]<int... I>(std::integer_sequence<int, I...>) {
-    ((rest == static_cast<std::size_t>(I + 1) ? (tile(std::integral_constant<int, I + 1>{}, r), 0) : 0), ...);
-  }(std::make_integer_sequence<int, kRows - 1>{});
+  for (std::size_t r = 0; r < rows;) {
+    const std::size_t mr = block_rows<kRows>(rows, r);
+    [&]<int... I>(std::integer_sequence<int, I...>) {
+      ((mr == static_cast<std::size_t>(I + 1) ? (tile(std::integral_constant<int, I + 1>{}, r), 0) : 0), ...);
+    }(std::make_integer_sequence<int, kRows>{});
+    r += mr;
+  }
 }
 
 }  // namespace
@@ -294,11 +323,16 @@ void PackedDense::apply(const float* x, std::size_t rows, float* y, bool relu) c
     return;
   }
   // Per-thread scratch, grown to the largest call and kept: no allocation per product.
-  thread_local std::vector<std::uint16_t> x16;
+  thread_local std::vector<std::uint16_t> row_major, x16;
   thread_local std::vector<float> scratch;  // for a last panel narrower than the panel
   const std::size_t width = kPanelAvx512, pairs = (in_ + 1) / 2;
-  if (x16.size() < rows * pairs * 2) x16.resize(rows * pairs * 2);
-  rows_to_bf16(x, rows, in_, pairs, x16.data());
+  if (x16.size() < rows * pairs * 2) {
+    x16.resize(rows * pairs * 2);
+    row_major.resize(rows * pairs * 2);
+  }
+  rows_to_bf16(x, rows, in_, pairs, row_major.data());
+  interleave_rows<kRowsAvx512>(reinterpret_cast<const std::uint32_t*>(row_major.data()), rows, pairs,
+                               reinterpret_cast<std::uint32_t*>(x16.data()));
   for (std::size_t p = 0; p < panels_; ++p) {
     const std::size_t col = p * width;
     const std::size_t cols = std::min(width, out_ - col);
