@@ -7,7 +7,8 @@
 // Reports recall at fixed false-hit rates (1%, 2%, 5% of the label-0 pairs served a wrong
 // answer), precision/recall/false-hit rate per threshold, and the default threshold's. A pair is
 // scored as a lookup of q2 in a cache holding q1. --scores writes each pair's signals (vector
-// cosine, lexical cosine, guard veto, score) for tuning (bench/semantic/tune_rule.py).
+// cosine, lexical cosine, guard veto, whether both are mostly Latin script, score) for tuning
+// (bench/semantic/tune_rule.py).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -85,7 +86,7 @@ Result<std::vector<float>> score_pairs(const BuiltinSemantic& semantic, const st
   if (!scores_file.empty()) {
     dump.open(scores_file);
     if (!dump) return Error(Errc::unavailable, "cannot write " + scores_file);
-    dump << "label\tvector_cosine\tlexical_cosine\tguard\tscore\n";
+    dump << "label\tvector_cosine\tlexical_cosine\tguard\tlatin\tscore\n";
     lexical = std::move(*embed::HashedNgramEmbedder::create());
   }
   std::vector<float> scores;
@@ -108,9 +109,10 @@ Result<std::vector<float>> score_pairs(const BuiltinSemantic& semantic, const st
     }
     scores.push_back(score);
     if (dump.is_open()) {
-      const auto guard = embed::compare_questions(embed::question_facts(p.q1), embed::question_facts(p.q2));
+      const auto f1 = embed::question_facts(p.q1), f2 = embed::question_facts(p.q2);
       dump << (p.same ? 1 : 0) << '\t' << similarity << '\t' << cosine(lexical->embed_text(p.q1), lexical->embed_text(p.q2))
-           << '\t' << embed::guard_name(guard) << '\t' << score << '\n';
+           << '\t' << embed::guard_name(embed::compare_questions(f1, f2)) << '\t' << (f1.non_latin || f2.non_latin ? 0 : 1)
+           << '\t' << score << '\n';
     }
   }
   return scores;
@@ -208,7 +210,7 @@ void add_eval_semantic_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--show-errors", opts->show_errors, "Also list the N most similar negative pairs");
   cmd->add_option("--scores", opts->scores_file,
-                  "Write each pair's label, vector cosine, lexical cosine, guard veto and score (TSV) to this file");
+                  "Write each pair's label, vector cosine, lexical cosine, guard veto, Latin script (1/0) and score (TSV) to this file");
   cmd->callback([opts] {
     const int rc = run(*opts);
     if (rc != 0) throw CLI::RuntimeError(rc);

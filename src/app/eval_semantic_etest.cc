@@ -51,7 +51,7 @@ TEST(EvalSemanticE2E, ReportsRecallAtFixedFalseHitRatesAndTheDefaultThreshold) {
     EXPECT_NE(run.output.find(line), std::string::npos) << line << "\n" << run.output;
   }
   const std::string dump = testing::read_file(scores);
-  EXPECT_EQ(dump.substr(0, dump.find('\n')), "label\tvector_cosine\tlexical_cosine\tguard\tscore");
+  EXPECT_EQ(dump.substr(0, dump.find('\n')), "label\tvector_cosine\tlexical_cosine\tguard\tlatin\tscore");
   EXPECT_NE(dump.find("\tnegation\t"), std::string::npos) << dump;
   EXPECT_NE(dump.find("\topposites\t"), std::string::npos) << dump;
   // Without --scores as well (nothing is written then).

@@ -23,20 +23,21 @@ HitRule::HitRule(const HitRuleOptions& options, std::unique_ptr<HashedNgramEmbed
 
 HitRule::Query HitRule::prepare(std::string_view question) const {
   Query q;
-  if (options_.guards) q.facts = question_facts(question);
+  q.facts = question_facts(question);
   if (lexical_) q.lexical = lexical_->embed_text(question);
   return q;
 }
 
 std::optional<float> HitRule::score(const Query& query, std::string_view candidate, float vector_similarity) const {
-  if (options_.guards && compare_questions(query.facts, question_facts(candidate)) != GuardVeto::none) {
-    return std::nullopt;
-  }
+  const QuestionFacts facts = question_facts(candidate);
+  if (options_.guards && compare_questions(query.facts, facts) != GuardVeto::none) return std::nullopt;
   if (!lexical_) return vector_similarity;
   const Vector other = lexical_->embed_text(candidate);
   double lexical = 0.0;
   for (std::size_t i = 0; i < other.size() && i < query.lexical.size(); ++i) lexical += query.lexical[i] * other[i];
-  const float w = options_.vector_weight;
+  // The neural model reads English: text mostly in another script is mostly unknown pieces to it,
+  // whose vectors all look alike. There the lexical cosine decides alone.
+  const float w = query.facts.non_latin || facts.non_latin ? 0.0f : options_.vector_weight;
   return w * vector_similarity + (1.0f - w) * static_cast<float>(lexical);
 }
 

@@ -5,7 +5,8 @@
 // The built-in rule (the gateway's default, with the neural embedder's vectors):
 //   score = w * cosine(neural vectors) + (1 - w) * cosine(lexical vectors)
 //   a hit when score >= threshold and no question guard vetoes (question_guards.h: numbers,
-//   negation, names differ).
+//   negation, names, opposites, direction differ); for text mostly in a non-Latin script (the
+//   neural model reads English) the lexical cosine alone is the score.
 // The two signals fail differently: the neural encoder recognises rewordings the lexical
 // features cannot ("reset my password" / "I forgot my login") but rates near-identical questions
 // that differ in one crucial word almost as alike as true repeats; the lexical features and the
