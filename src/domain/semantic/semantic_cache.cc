@@ -444,7 +444,8 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
   const auto terms = embed::question_terms(question);
   index::SearchRequest request;
   request.k = shared->options.top_k;
-  request.min_similarity = *min_similarity;
+  const auto& rule = shared->options.rule;
+  request.min_similarity = rule ? rule->candidate_floor(*min_similarity) : *min_similarity;
   request.terms = terms;
   auto matches = shared->index.search(partition, *vector, request);
   if (!matches) co_return matches.error();
@@ -459,6 +460,8 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
   auto replies = co_await shared->client.exec_pipeline(std::move(reads));
   if (!replies) co_return replies.error();
   if (replies->size() != matches->size()) co_return Error(Errc::internal, "semantic cache: short pipeline reply");
+  std::optional<embed::HitRule::Query> query;  // the rule's view of the question, once needed
+  std::optional<SemanticHit> best;
   for (std::size_t i = 0; i < matches->size(); ++i) {
     const auto& m = (*matches)[i];
     const auto& r = (*replies)[i];
@@ -468,13 +471,22 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
       shared->stats.stale_dropped.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    shared->index.touch(partition, m.id);
-    shared->stats.hits.fetch_add(1, std::memory_order_relaxed);
     SemanticHit hit{r.elements[0].str, m.similarity, m.id, r.elements[1].is_string() ? r.elements[1].str : ""};
-    co_return std::optional<SemanticHit>(std::move(hit));
+    if (rule) {
+      if (!query) query = rule->prepare(question);
+      const auto score = rule->score(*query, hit.question, m.similarity);
+      if (!score || *score < *min_similarity) continue;
+      hit.similarity = *score;
+    }
+    if (!best || hit.similarity > best->similarity) best = std::move(hit);
   }
-  shared->stats.misses.fetch_add(1, std::memory_order_relaxed);
-  co_return std::optional<SemanticHit>();
+  if (!best) {
+    shared->stats.misses.fetch_add(1, std::memory_order_relaxed);
+    co_return std::optional<SemanticHit>();
+  }
+  shared->index.touch(partition, best->id);
+  shared->stats.hits.fetch_add(1, std::memory_order_relaxed);
+  co_return best;
 }
 
 asio::awaitable<Result<std::size_t>> SemanticCache::delete_entries(std::shared_ptr<Shared> shared, std::string p,

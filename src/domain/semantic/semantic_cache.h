@@ -46,6 +46,7 @@
 #include "domain/semantic/semantic_keys.h"
 #include "embed/embedder.h"
 #include "embed/hashed_ngram_embedder.h"
+#include "embed/hit_rule.h"
 #include "index/index_manager.h"
 #include "index/partition.h"
 #include "index/similarity_threshold.h"
@@ -64,11 +65,16 @@ struct SemanticCacheOptions {
   std::chrono::milliseconds feed_block{1000};  // XREAD BLOCK of the tail loops
   std::string key_prefix;  // prepended to every key (tests); must not contain '{' or '}'
   index::IndexManagerOptions index;
+  // Decides hits from more than the vectors' cosine (embed/hit_rule.h): the index is searched
+  // down to rule->candidate_floor(threshold), every candidate Redis still holds is scored by the
+  // rule from both questions' texts, and the best score at or above the threshold is served.
+  // Null: the cosine alone decides.
+  std::shared_ptr<const embed::HitRule> rule;
 };
 
 struct SemanticHit {
   std::string answer;        // the bytes given to insert(), unchanged
-  float similarity = 0.0f;   // cosine between the two questions' vectors
+  float similarity = 0.0f;   // cosine between the two questions' vectors, or the rule's score
   index::EntryId id = 0;     // for invalidate()
   std::string question;      // the cached question that matched
 };

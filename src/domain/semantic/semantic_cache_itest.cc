@@ -381,5 +381,42 @@ TEST_F(SemanticCacheTest, LookupEmbeddingServesTheInsertAfterAMiss) {
   }());
 }
 
+
+// Every text gets the same vector: candidates then differ only in what a rule sees in the texts.
+class OneVectorEmbedder final : public embed::Embedder {
+ public:
+  asio::awaitable<Result<std::vector<embed::Vector>>> embed(std::span<const std::string> texts) override {
+    co_return std::vector<embed::Vector>(texts.size(), embed::Vector{0.6f, 0.8f, 0.0f, 0.0f});
+  }
+  std::size_t dimension() const override { return 4; }
+  std::string_view model_id() const override { return "one-vector"; }
+};
+
+TEST_F(SemanticCacheTest, ARuleRescoresTheCandidatesFromTheirQuestionsAndItsGuardsVeto) {
+  OneVectorEmbedder same;
+  auto client = make_client();
+  auto o = options();
+  o.threshold = 0.6f;
+  o.rule = embed::HitRule::create({.vector_weight = 0.5f, .guards = true}).value();
+  auto cache = SemanticCache::create(*client, same, o).value();
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await cache->insert(kTenantA, "How do I change my email address?", "email"));
+    EXPECT_TRUE(co_await cache->insert(kTenantA, "How do I reset my password?", "password"));
+    // Both candidates have cosine 1; the rule's lexical half picks the password question.
+    auto hit = co_await cache->lookup(kTenantA, "how can i reset my password");
+    EXPECT_TRUE(hit && *hit);
+    if (hit && *hit) {
+      EXPECT_EQ((*hit)->answer, "password");
+      EXPECT_GT((*hit)->similarity, 0.9f) << "the rule's score, not the vectors' cosine of 1";
+      EXPECT_LT((*hit)->similarity, 1.0f);
+    }
+    // Identical vectors are not enough when the texts score under the threshold...
+    auto strict = co_await cache->lookup(kTenantA, "how can i reset my password", 0.999f);
+    EXPECT_TRUE(strict && !*strict);
+    // ...nor when a guard vetoes (a number only one side has).
+    auto guarded = co_await cache->lookup(kTenantA, "How do I reset my password in 2024?", 0.0f);
+    EXPECT_TRUE(guarded && !*guarded);
+  }());
+}
 }  // namespace
 }  // namespace ragcache::semantic
