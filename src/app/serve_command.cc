@@ -104,6 +104,7 @@ Result<SemanticParts> make_semantic_cache(asio::io_context& ctx, const ServeConf
   SemanticParts parts;
   semantic::SemanticCacheOptions options;
   options.threshold = embed::kHashedNgramDefaultThreshold;  // openai: no calibrated default
+  options.max_partitions = static_cast<std::size_t>(config.semantic_max_partitions);
   if (config.embedder != "openai") {
     const std::string model = config.neural_model.empty() ? default_neural_model_path(config.data_dir) : config.neural_model;
     auto builtin = make_builtin_semantic(config.embedder, model);

@@ -98,6 +98,8 @@ const std::vector<Option>& options() {
       opt("semantic", &ServeConfig::semantic, "Semantic cache: on|off"),
       opt("semantic_threshold", &ServeConfig::semantic_threshold,
           "Score a semantic hit must reach (0-1; 0: the embedder's default; per request: X-Semantic-Threshold)"),
+      opt("semantic_max_partitions", &ServeConfig::semantic_max_partitions,
+          "Semantic partitions (tenant x model x system prompt x namespace) held in memory; the least recently used beyond it is unloaded and rebuilt from Redis when needed"),
       opt("semantic_namespace_thresholds", &ServeConfig::semantic_namespace_thresholds,
           "Per-namespace thresholds, e.g. \"docs=0.95,faq=0.85\""),
       opt("embedder", &ServeConfig::embedder,
@@ -261,6 +263,9 @@ Result<ServeConfig> ServeConfigLoader::load(const std::map<std::string, std::str
   }
   if (!config.admin_key.empty() && config.admin_key.size() < 16) {
     return Error(ragcache::Errc::invalid_argument, "admin_key must be at least 16 characters");
+  }
+  if (config.semantic_max_partitions < 1) {
+    return Error(ragcache::Errc::invalid_argument, "semantic_max_partitions must be >= 1");
   }
   if (config.max_connections < 0) return Error(ragcache::Errc::invalid_argument, "max_connections must be >= 0");
   if (config.limits_on_redis_error != "open" && config.limits_on_redis_error != "closed") {

@@ -36,6 +36,7 @@ struct ServeConfig {
   std::string semantic = "on";
   double semantic_threshold = 0;  // 0: the embedder's calibrated default (builtin 0.935, lexical 0.90)
   std::string semantic_namespace_thresholds;  // "ns=0.95,other=0.85"
+  std::int64_t semantic_max_partitions = 64;  // partitions held in memory (LRU unload beyond)
   std::string embedder = "builtin";           // builtin | lexical | neural | openai (the semantic cache's)
   std::string neural_model;                   // model file; empty: <data_dir>/models/use-lite-en-0.2.0.bin
   std::string embedder_url;                   // openai: base URL ending in /v1; empty: the upstream
