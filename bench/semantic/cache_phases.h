@@ -21,7 +21,7 @@
 
 namespace ragcache::bench {
 
-int build_cache(const Args& args, std::size_t n, embed::HashedNgramEmbedder& embedder);
-int measure_from_cache(const Args& args, embed::HashedNgramEmbedder& embedder);
+int build_cache(const Args& args, std::size_t n, BenchEmbedder& embedder);
+int measure_from_cache(const Args& args, BenchEmbedder& embedder);
 
 }  // namespace ragcache::bench

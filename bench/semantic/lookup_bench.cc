@@ -34,8 +34,8 @@ using namespace ragcache;
 using namespace ragcache::bench;
 
 // False when an insert or a search failed (the reason is on stderr).
-bool run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder& embedder) {
-  QuestionGenerator gen(42);
+bool run_size(const Args& args, std::size_t n, const BenchEmbedder& embedder) {
+  QuestionGenerator gen(42, args.words);
   // Corpus vectors first (kept for brute force), so the RSS growth measured below is the index.
   std::vector<std::string> texts;
   texts.reserve(std::min<std::size_t>(n, 50'000));
@@ -77,10 +77,10 @@ bool run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder&
   const double rss1 = rss_mb();
 
   std::printf("entries=%zu dim=%zu M=%zu ef_construction=%zu\n"
-              "  embed (built-in):  %.1f us/text\n"
+              "  embed (%s):  %.1f us/text\n"
               "  insert:            %.0f inserts/s wall (%.1f s), %.0f inserts per CPU-second\n"
               "  memory:            %.0f bytes/entry measured (RSS), %.0f bytes/entry estimated\n",
-              n, args.dimension, args.m, args.ef_construction, embed_us, static_cast<double>(n) / build_s, build_s,
+              n, args.dimension, args.m, args.ef_construction, args.embedder.c_str(), embed_us, static_cast<double>(n) / build_s, build_s,
               static_cast<double>(n) / build_cpu_s, (rss1 - rss0) * 1024 * 1024 / static_cast<double>(n),
               static_cast<double>(idx->memory_bytes()) / static_cast<double>(n));
   for (std::size_t ef : args.ef_search) {
@@ -89,6 +89,20 @@ bool run_size(const Args& args, std::size_t n, const embed::HashedNgramEmbedder&
   }
   std::fflush(stdout);
   return true;
+}
+
+// The neural model's whole-word pieces ("▁" + lower-case letters, 3 or more), most probable first.
+std::vector<std::string> model_words(const std::string& model) {
+  std::vector<std::string> out;
+  auto file = embed::read_use_lite_model_file(model);
+  if (!file) return out;
+  for (const auto& p : file->vocab) {
+    const std::string_view boundary = "\xE2\x96\x81";
+    if (!p.piece.starts_with(boundary) || p.piece.size() < boundary.size() + 3) continue;
+    const std::string word = p.piece.substr(boundary.size());
+    if (std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) out.push_back(word);
+  }
+  return out;
 }
 
 std::vector<std::size_t> parse_sizes(const char* s) {
@@ -120,26 +134,51 @@ int main(int argc, char** argv) {
     else if (flag == "--terms") args.terms = std::string(argv[i + 1]) != "off";
     else if (flag == "--build-cache") args.build_cache = argv[i + 1];
     else if (flag == "--from-cache") args.from_cache = argv[i + 1];
+    else if (flag == "--embedder") args.embedder = argv[i + 1];
+    else if (flag == "--model") args.model = argv[i + 1];
     else {
       std::fprintf(stderr,
                    "usage: semantic_lookup_bench [--sizes 10000,100000,1000000] [--queries N] "
                    "[--recall-queries N] [--dim D] [--ef N[,N...]] [--ef-construction N] [--m N]\n"
                    "       [--terms on|off (question terms beside the graph; default on)] [--term-candidates N]\n"
-                   "       [--build-cache DIR (first of --sizes) | --from-cache DIR]\n");
+                   "       [--build-cache DIR (first of --sizes) | --from-cache DIR]\n"
+                   "       [--embedder lexical|neural (neural: 512 dimensions and the built-in rule)] [--model FILE]\n");
       return 2;
     }
   }
-  embed::HashedNgramOptions eopts;
-  eopts.dimension = args.dimension;
-  auto embedder = embed::HashedNgramEmbedder::create(eopts);
-  if (!embedder) {
-    std::fprintf(stderr, "%s\n", embedder.error().message().c_str());
-    return 2;
+  BenchEmbedder embedder;
+  if (args.embedder == "neural") {
+    const std::string model = args.model.empty() ? std::string(RAGCACHE_SOURCE_DIR) + "/.ragcache/models/" +
+                                                       std::string(embed::kUseLiteModelFileName)
+                                                 : args.model;
+    auto neural = embed::NeuralEmbedder::load(model);
+    if (!neural) {
+      std::fprintf(stderr, "%s (run scripts/fetch_model.sh)\n", neural.error().message().c_str());
+      return 2;
+    }
+    args.dimension = (*neural)->dimension();
+    args.words = model_words(model);
+    const auto* raw = neural->get();
+    embedder.embed_text = [raw](std::string_view t) { return raw->embed_text(t); };
+    embedder.owned = std::move(*neural);
+    embedder.rule = embed::HitRule::create().value();
+    embedder.threshold = embed::kBuiltinRuleDefaultThreshold;
+  } else {
+    embed::HashedNgramOptions eopts;
+    eopts.dimension = args.dimension;
+    auto lexical = embed::HashedNgramEmbedder::create(eopts);
+    if (!lexical) {
+      std::fprintf(stderr, "%s\n", lexical.error().message().c_str());
+      return 2;
+    }
+    const auto* raw = lexical->get();
+    embedder.embed_text = [raw](std::string_view t) { return raw->embed_text(t); };
+    embedder.owned = std::move(*lexical);
   }
-  if (!args.build_cache.empty()) return build_cache(args, args.sizes.front(), **embedder);
-  if (!args.from_cache.empty()) return measure_from_cache(args, **embedder);
+  if (!args.build_cache.empty()) return build_cache(args, args.sizes.front(), embedder);
+  if (!args.from_cache.empty()) return measure_from_cache(args, embedder);
   for (std::size_t n : args.sizes) {
-    if (!run_size(args, n, **embedder)) return 1;
+    if (!run_size(args, n, embedder)) return 1;
   }
   return 0;
 }

@@ -15,7 +15,12 @@
 #include <unistd.h>
 #include <vector>
 
+#include <functional>
+#include <memory>
+
 #include "embed/hashed_ngram_embedder.h"
+#include "embed/hit_rule.h"
+#include "embed/neural_embedder.h"
 #include "embed/question_terms.h"
 #include "index/exact_search.h"
 #include "index/vector_index.h"
@@ -36,6 +41,21 @@ struct Args {
   bool terms = true;  // --terms off: index and search without the question's terms (graph only)
   std::string build_cache;  // --build-cache DIR: build sizes[0] entries through SemanticCache, save
   std::string from_cache;   // --from-cache DIR: load what --build-cache saved, measure lookups
+  std::string embedder = "lexical";  // --embedder lexical|neural (neural: 512 dimensions + the built-in rule)
+  std::vector<std::string> words;    // the question generator's vocabulary (neural: real words)
+  std::string model;                 // --model FILE: the neural model (default: <repo>/.ragcache/models/...)
+};
+
+// What the benchmark embeds with: the built-in lexical embedder (cosine alone), or the neural one
+// with the built-in decision rule (embed/hit_rule.h) as `ragcache serve` uses them by default.
+struct BenchEmbedder {
+  std::unique_ptr<embed::Embedder> owned;
+  std::function<embed::Vector(std::string_view)> embed_text;
+  std::shared_ptr<const embed::HitRule> rule;  // null: the cosine alone
+  float threshold = embed::kHashedNgramDefaultThreshold;
+  embed::Embedder& embedder() const { return *owned; }
+  // The cosine an index match must reach to be a candidate.
+  float candidate_floor() const { return rule ? rule->candidate_floor(threshold) : threshold; }
 };
 
 inline double rss_mb() {
@@ -47,16 +67,19 @@ inline double rss_mb() {
 
 class QuestionGenerator {
  public:
-  // The vocabulary is the same for every generator; `seed` picks the questions.
-  explicit QuestionGenerator(unsigned seed) : rng_(12345) {
+  // The vocabulary is the same for every generator; `seed` picks the questions. `words`: real
+  // words, most frequent first (the neural embedder's own word pieces, so a word is one token as
+  // in real questions); empty: 20k made-up words (what the lexical results were measured on).
+  explicit QuestionGenerator(unsigned seed, const std::vector<std::string>& words = {}) : rng_(12345) {
     static const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri",
                                        "zo", "fa", "ben", "tor", "mas", "lin", "qu", "sel", "dro", "pha", "wen", "cy"};
     std::uniform_int_distribution<int> syl(0, 23), len(2, 4);
-    for (int i = 0; i < 20000; ++i) {
+    for (int i = 0; words.empty() && i < 20000; ++i) {
       std::string w;
       for (int n = len(rng_); n > 0; --n) w += kSyllables[syl(rng_)];
       vocab_.push_back(std::move(w));
     }
+    if (!words.empty()) vocab_ = words;
     rng_.seed(seed);
   }
 
@@ -131,9 +154,9 @@ inline double micros_since(Clock::time_point t0) {
 // Returns false (after saying why on stderr) when a search failed: its numbers would be wrong.
 inline bool measure_lookups(const Args& args, std::size_t ef, const std::vector<std::string>& texts,
                      const std::vector<float>& rows, const std::vector<index::EntryId>& ids,
-                     const embed::HashedNgramEmbedder& embedder, const index::VectorIndex& index) {
+                     const BenchEmbedder& embedder, const index::VectorIndex& index) {
   const auto* idx = &index;
-  QuestionGenerator gen(1000);  // the same queries for every ef
+  QuestionGenerator gen(1000, args.words);  // the same queries for every ef
   // Lookup latency: embed + top-1 search above the default threshold; half near, half fresh.
   std::vector<double> lookup_us, search_us, lookup_cpu_us;
   std::size_t hits = 0, search_errors = 0;
@@ -144,7 +167,7 @@ inline bool measure_lookups(const Args& args, std::size_t ef, const std::vector<
     const auto v = embedder.embed_text(text);
     const auto terms = args.terms ? embed::question_terms(text) : std::vector<std::uint32_t>{};
     const auto t1 = Clock::now();
-    auto m = idx->search(v, index::SearchRequest{.k = 1, .min_similarity = embed::kHashedNgramDefaultThreshold, .terms = terms});
+    auto m = idx->search(v, index::SearchRequest{.k = 1, .min_similarity = embedder.candidate_floor(), .terms = terms});
     const double search = micros_since(t1);
     lookup_us.push_back(micros_since(t0));
     lookup_cpu_us.push_back(thread_cpu_us() - cpu0);
@@ -171,7 +194,7 @@ inline bool measure_lookups(const Args& args, std::size_t ef, const std::vector<
       // Ties (equal similarity) count as agreement: either id is a correct answer.
       const bool found =
           !approx.empty() && (approx[0].id == exact[0].id || approx[0].similarity >= exact[0].similarity - 1e-6f);
-      const bool clears = exact[0].similarity >= embed::kHashedNgramDefaultThreshold;
+      const bool clears = exact[0].similarity >= embedder.candidate_floor();
       eligible += clears ? 1 : 0;
       eligible_found += clears && found ? 1 : 0;
       if (found) {

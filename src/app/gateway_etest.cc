@@ -17,6 +17,7 @@
 #include "support/async_test.h"
 #include "support/ragcache_process.h"
 #include "support/redis_server.h"
+#include "support/time_scale.h"
 
 namespace ragcache {
 namespace {
@@ -279,7 +280,8 @@ TEST(GatewayE2E, UpstreamDownIs502) {
 TEST(GatewayE2E, RedisKilledMidLoadRequestsStillAnsweredAndCacheRecovers) {
   RedisServer redis;
   RagcacheProcess mock({"mock-llm"});
-  RagcacheProcess gateway({"serve", "--redis", redis.url(), "--upstream", mock.base_url() + "/v1", "--redis-timeout-ms", "300"});
+  RagcacheProcess gateway({"serve", "--redis", redis.url(), "--upstream", mock.base_url() + "/v1", "--redis-timeout-ms",
+                           std::to_string(testing::scaled(300ms).count())});
   const std::string url = gateway.base_url() + "/v1/chat/completions";
   auto ask = [&](int i, std::string* x_cache) {
     std::string body, headers;
@@ -299,11 +301,8 @@ TEST(GatewayE2E, RedisKilledMidLoadRequestsStillAnsweredAndCacheRecovers) {
   EXPECT_EQ(testing::http_request("GET", gateway.base_url() + "/readyz"), 503);
   redis.restart();
   // Recovery by itself: soon a request is stored again, and its repeat is a hit.
-  bool recovered = false;
-  for (int attempt = 0; attempt < 100 && !recovered; ++attempt) {
-    std::this_thread::sleep_for(100ms);
-    if (ask(1000, &xc) == 200 && xc != "BYPASS" && ask(1000, &xc) == 200 && xc == "HIT") recovered = true;
-  }
+  const bool recovered = testing::wait_until(
+      [&] { return ask(1000, &xc) == 200 && xc != "BYPASS" && ask(1000, &xc) == 200 && xc == "HIT"; }, 10s, 100ms);
   EXPECT_TRUE(recovered);
   EXPECT_EQ(testing::http_request("GET", gateway.base_url() + "/readyz"), 200);
 }
@@ -318,7 +317,8 @@ TEST(GatewayE2E, GracefulShutdownFinishesRequestsInFlight) {
     status = testing::http_request("POST", gateway.base_url() + "/v1/chat/completions",
                                    R"({"model":"mock-gpt","messages":[{"role":"user","content":"slow one"}]})", {}, &body);
   });
-  std::this_thread::sleep_for(500ms);  // the request is in flight (the mock takes 1.5 s)
+  // The request is in flight once the mock has it (it then takes 1.5 s to answer).
+  ASSERT_TRUE(testing::wait_until([&] { return chat_calls(mock) == 1; }, 5s));
   gateway.process().signal(SIGTERM);
   client.join();
   EXPECT_EQ(status, 200) << body;
@@ -382,13 +382,13 @@ TEST(GatewayE2E, HotQuestionsRankWhatIsAsked) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(ask("How do I reset my password?"), 200);
   EXPECT_EQ(ask("What are your opening hours?"), 200);
   std::string body;
-  bool ranked = false;
-  for (int attempt = 0; attempt < 50 && !ranked; ++attempt) {  // recorded in the background
-    std::this_thread::sleep_for(20ms);
-    ASSERT_EQ(testing::http_request("GET", gateway.base_url() + "/v1/ragcache/hot?window=24h&k=10", {}, {}, &body), 200);
+  const bool ranked = testing::wait_until([&] {  // recorded in the background
+    if (testing::http_request("GET", gateway.base_url() + "/v1/ragcache/hot?window=24h&k=10", {}, {}, &body) != 200) {
+      return false;
+    }
     auto qs = json::parse(body).at("questions").as_array();
-    ranked = qs.size() == 2 && qs[0].at("count") == 3;
-  }
+    return qs.size() == 2 && qs[0].at("count") == 3;
+  }, 2s, 20ms);
   ASSERT_TRUE(ranked) << body;
   auto qs = json::parse(body).at("questions").as_array();
   EXPECT_EQ(qs[1].at("count"), 1);

@@ -11,6 +11,7 @@
 #include "http/sse_parser.h"
 #include "support/ragcache_process.h"
 #include "support/redis_server.h"
+#include "support/time_scale.h"
 
 namespace ragcache {
 namespace {
@@ -268,7 +269,8 @@ TEST(GatewaySemanticE2E, AccessLogHasOneJsonLinePerRequest) {
   ASSERT_EQ(ask(gw, kQuestion, {"X-Request-Id: e2e-log-1", "Authorization: Bearer secret-key-123"}).status, 200);
   ASSERT_EQ(ask(gw, kQuestion, {"X-Request-Id: e2e-log-2", "Authorization: Bearer secret-key-123"}).status, 200);
   auto find_line = [&](const std::string& id) -> std::optional<json::object> {
-    for (int attempt = 0; attempt < 50; ++attempt) {
+    const auto deadline = std::chrono::steady_clock::now() + testing::scaled(1s);
+    while (std::chrono::steady_clock::now() < deadline) {
       std::istringstream log(testing::read_file(gw.log_path()));
       for (std::string line; std::getline(log, line);) {
         if (line.find("\"id\":\"" + id + "\"") == std::string::npos) continue;

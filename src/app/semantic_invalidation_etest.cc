@@ -10,6 +10,7 @@
 
 #include "support/ragcache_process.h"
 #include "support/redis_server.h"
+#include "support/time_scale.h"
 
 namespace ragcache {
 namespace {
@@ -38,7 +39,7 @@ class SemanticInvalidationE2E : public ::testing::Test {
 
   // A MISS stores its semantic entry after the reply went out: wait until Redis holds `count`.
   void wait_for_semantic_entries(std::size_t count) {
-    for (int i = 0; i < 200 && semantic_entries() != count; ++i) std::this_thread::sleep_for(10ms);
+    testing::wait_until([&] { return semantic_entries() == count; }, 2s);
     ASSERT_EQ(semantic_entries(), count);
   }
 

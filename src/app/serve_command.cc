@@ -11,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <iostream>
 
+#include "app/builtin_embedder.h"
 #include "app/commands.h"
 #include "app/managed_redis.h"
 #include "app/serve_config.h"
@@ -87,8 +88,8 @@ redis::CircuitBreakerOptions circuit_breaker_options(const ServeConfig& config, 
   return options;
 }
 
-// The semantic cache and what it needs: the built-in embedder, or an OpenAI-compatible one
-// behind the embeddings cache. Members in destruction order (cache first).
+// The semantic cache and what it needs: a built-in embedder and rule (builtin_embedder.h), or an
+// OpenAI-compatible embedder behind the embeddings cache. Members in destruction order (cache first).
 struct SemanticParts {
   std::shared_ptr<http::UpstreamClient> embed_client;
   std::unique_ptr<gateway::UpstreamEmbeddingTransport> transport;
@@ -101,11 +102,19 @@ struct SemanticParts {
 Result<SemanticParts> make_semantic_cache(asio::io_context& ctx, const ServeConfig& config, const std::string& upstream_url,
                                           redis::Client& redis, embed::EmbeddingCache& embedding_cache) {
   SemanticParts parts;
-  if (config.embedder == "builtin") {
-    auto e = embed::HashedNgramEmbedder::create();
-    if (!e) return e.error();
-    parts.base = std::move(*e);
+  semantic::SemanticCacheOptions options;
+  options.threshold = embed::kHashedNgramDefaultThreshold;  // openai: no calibrated default
+  options.max_partitions = static_cast<std::size_t>(config.semantic_max_partitions);
+  if (config.embedder != "openai") {
+    const std::string model = config.neural_model.empty() ? default_neural_model_path(config.data_dir) : config.neural_model;
+    auto builtin = make_builtin_semantic(config.embedder, model);
+    if (!builtin) return Error(builtin.error().code, "--embedder " + config.embedder + ": " + builtin.error().message());
+    if (!builtin->fallback.empty()) spdlog::warn("semantic cache: {}", builtin->fallback);
+    spdlog::info("semantic cache embedder: {}", builtin->description);
+    parts.base = std::move(builtin->embedder);
     parts.embedder = parts.base.get();
+    options.rule = builtin->rule;
+    options.threshold = builtin->default_threshold;
   } else {
     const auto timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, config.embedder_timeout_ms));
     const std::string url = config.embedder_url.empty() ? upstream_url : config.embedder_url;
@@ -145,8 +154,7 @@ Result<SemanticParts> make_semantic_cache(asio::io_context& ctx, const ServeConf
     parts.cached = std::make_unique<embed::CachedEmbedder>(*parts.base, embedding_cache);
     parts.embedder = parts.cached.get();
   }
-  semantic::SemanticCacheOptions options;
-  options.threshold = static_cast<float>(config.semantic_threshold);
+  if (config.semantic_threshold > 0) options.threshold = static_cast<float>(config.semantic_threshold);
   auto cache = semantic::SemanticCache::create(redis, *parts.embedder, options);
   if (!cache) return cache.error();
   auto thresholds = parse_namespace_thresholds(config.semantic_namespace_thresholds);

@@ -97,10 +97,15 @@ const std::vector<Option>& options() {
       opt("redis_server", &ServeConfig::redis_server, "redis-server binary for the managed local server"),
       opt("semantic", &ServeConfig::semantic, "Semantic cache: on|off"),
       opt("semantic_threshold", &ServeConfig::semantic_threshold,
-          "Cosine a semantic hit must reach (0-1; per request: X-Semantic-Threshold)"),
+          "Score a semantic hit must reach (0-1; 0: the embedder's default; per request: X-Semantic-Threshold)"),
+      opt("semantic_max_partitions", &ServeConfig::semantic_max_partitions,
+          "Semantic partitions (tenant x model x system prompt x namespace) held in memory; the least recently used beyond it is unloaded and rebuilt from Redis when needed"),
       opt("semantic_namespace_thresholds", &ServeConfig::semantic_namespace_thresholds,
           "Per-namespace thresholds, e.g. \"docs=0.95,faq=0.85\""),
-      opt("embedder", &ServeConfig::embedder, "Embedder of the semantic cache: builtin|openai"),
+      opt("embedder", &ServeConfig::embedder,
+          "Embedder of the semantic cache: builtin (neural + lexical rule; lexical without the model file)|lexical|neural|openai"),
+      opt("neural_model", &ServeConfig::neural_model,
+          "Neural embedder's model file (empty: <data-dir>/models/use-lite-en-0.2.0.bin, fetched by scripts/fetch_model.sh)"),
       opt("embedder_url", &ServeConfig::embedder_url, "openai embedder: base URL ending in /v1 (empty: --upstream)"),
       opt("embedder_model", &ServeConfig::embedder_model, "openai embedder: model name"),
       opt("embedder_api_key", &ServeConfig::embedder_api_key, "openai embedder: API key (empty: --upstream-api-key)", true),
@@ -239,14 +244,16 @@ Result<ServeConfig> ServeConfigLoader::load(const std::map<std::string, std::str
   if (config.semantic != "on" && config.semantic != "off") {
     return Error(ragcache::Errc::invalid_argument, "semantic must be 'on' or 'off', not '" + config.semantic + "'");
   }
-  if (config.semantic_threshold <= 0 || config.semantic_threshold > 1) {
-    return Error(ragcache::Errc::invalid_argument, "semantic_threshold must be within (0, 1]");
+  if (config.semantic_threshold < 0 || config.semantic_threshold > 1) {
+    return Error(ragcache::Errc::invalid_argument, "semantic_threshold must be within [0, 1] (0: the embedder's default)");
   }
   if (auto r = parse_namespace_thresholds(config.semantic_namespace_thresholds); !r) {
     return Error(r.error().code, "semantic_namespace_thresholds: " + r.error().detail);
   }
-  if (config.embedder != "builtin" && config.embedder != "openai") {
-    return Error(ragcache::Errc::invalid_argument, "embedder must be 'builtin' or 'openai', not '" + config.embedder + "'");
+  if (config.embedder != "builtin" && config.embedder != "lexical" && config.embedder != "neural" &&
+      config.embedder != "openai") {
+    return Error(ragcache::Errc::invalid_argument,
+                 "embedder must be 'builtin', 'lexical', 'neural' or 'openai', not '" + config.embedder + "'");
   }
   if (config.embedder_batch < 1 || config.embedder_batch > 2048) {
     return Error(ragcache::Errc::invalid_argument, "embedder_batch must be within 1..2048");
@@ -256,6 +263,9 @@ Result<ServeConfig> ServeConfigLoader::load(const std::map<std::string, std::str
   }
   if (!config.admin_key.empty() && config.admin_key.size() < 16) {
     return Error(ragcache::Errc::invalid_argument, "admin_key must be at least 16 characters");
+  }
+  if (config.semantic_max_partitions < 1) {
+    return Error(ragcache::Errc::invalid_argument, "semantic_max_partitions must be >= 1");
   }
   if (config.max_connections < 0) return Error(ragcache::Errc::invalid_argument, "max_connections must be >= 0");
   if (config.limits_on_redis_error != "open" && config.limits_on_redis_error != "closed") {

@@ -34,9 +34,11 @@ struct ServeConfig {
   std::string data_dir = "./.ragcache";
   std::string redis_server = "redis-server";  // binary used for the managed local server
   std::string semantic = "on";
-  double semantic_threshold = 0.90;  // = embed::kHashedNgramDefaultThreshold (tuned for builtin)
+  double semantic_threshold = 0;  // 0: the embedder's calibrated default (builtin 0.935, lexical 0.90)
   std::string semantic_namespace_thresholds;  // "ns=0.95,other=0.85"
-  std::string embedder = "builtin";           // builtin | openai (the semantic cache's embedder)
+  std::int64_t semantic_max_partitions = 64;  // partitions held in memory (LRU unload beyond)
+  std::string embedder = "builtin";           // builtin | lexical | neural | openai (the semantic cache's)
+  std::string neural_model;                   // model file; empty: <data_dir>/models/use-lite-en-0.2.0.bin
   std::string embedder_url;                   // openai: base URL ending in /v1; empty: the upstream
   std::string embedder_model = "text-embedding-3-small";
   std::string embedder_api_key;               // empty: the upstream API key

@@ -27,8 +27,9 @@ Result<ServeConfig> load(std::vector<std::string> flags, std::map<std::string, s
 TEST(ServeConfig, SemanticDefaults) {
   auto c = load({}).value();
   EXPECT_EQ(c.semantic, "on");
-  EXPECT_DOUBLE_EQ(c.semantic_threshold, 0.90);
+  EXPECT_DOUBLE_EQ(c.semantic_threshold, 0.0) << "0: the embedder's own calibrated threshold";
   EXPECT_EQ(c.embedder, "builtin");
+  EXPECT_EQ(c.neural_model, "") << "empty: the file under the data dir";
   EXPECT_TRUE(c.access_log);
 }
 
@@ -45,10 +46,15 @@ TEST(ServeConfig, SemanticOptionsFromFlagsAndEnvironment) {
 
 TEST(ServeConfig, BadSemanticOptionsAreRefused) {
   EXPECT_FALSE(load({"--semantic-threshold", "1.5"}));
-  EXPECT_FALSE(load({"--semantic-threshold", "0"}));
+  EXPECT_FALSE(load({"--semantic-threshold", "-0.1"}));
   EXPECT_FALSE(load({"--embedder", "magic"}));
   EXPECT_FALSE(load({"--embedder-batch", "0"}));
   EXPECT_FALSE(load({"--semantic-namespace-thresholds", "docs=2"}));
+}
+
+TEST(ServeConfig, EveryBuiltInEmbedderCanBeChosenAndTheModelFileSet) {
+  for (const char* e : {"builtin", "lexical", "neural", "openai"}) EXPECT_EQ(load({"--embedder", e}).value().embedder, e);
+  EXPECT_EQ(load({}, {{"RAGCACHE_NEURAL_MODEL", "/models/use.bin"}}).value().neural_model, "/models/use.bin");
 }
 
 TEST(ServeConfig, NamespaceThresholds) {
@@ -116,7 +122,8 @@ TEST(ServeConfig, ShippedConfigFileShowsEveryOptionWithItsDefault) {
 
   const auto shown = toml_assignments(uncommented);
   const auto defaults = toml_assignments(to_toml(ServeConfig{}));
-  const std::set<std::string> examples = {"upstream", "redis", "cache_redis", "state_redis", "listen", "data_dir"};
+  // Set by the package to the files it installs (data dir, the neural model).
+  const std::set<std::string> examples = {"upstream", "redis", "cache_redis", "state_redis", "listen", "data_dir", "neural_model"};
   for (const auto& [key, value] : defaults) {
     auto it = shown.find(key);
     ASSERT_NE(it, shown.end()) << key << " is missing from " << kShippedConfig;

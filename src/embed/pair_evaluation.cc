@@ -2,7 +2,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace ragcache::embed {
 namespace {
@@ -66,7 +68,25 @@ ThresholdScore score_threshold(std::span<const float> similarities, std::span<co
   s.precision = predicted ? tp / static_cast<double>(predicted) : 1.0;
   s.recall = actual ? tp / static_cast<double>(actual) : 0.0;
   s.f1 = (s.precision + s.recall) > 0 ? 2 * s.precision * s.recall / (s.precision + s.recall) : 0.0;
+  const std::size_t negatives = s.false_positives + s.true_negatives;
+  s.false_hit_rate = negatives ? static_cast<double>(s.false_positives) / static_cast<double>(negatives) : 0.0;
   return s;
+}
+
+RecallAtRate recall_at_false_hit_rate(std::span<const float> scores, std::span<const LabelledPair> pairs, double rate) {
+  const std::size_t n = std::min(scores.size(), pairs.size());
+  std::vector<float> negatives;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!pairs[i].same) negatives.push_back(scores[i]);
+  }
+  std::sort(negatives.begin(), negatives.end(), std::greater<>());
+  // At most `allowed` negatives may reach the threshold: it must lie just above the next one.
+  const auto allowed = static_cast<std::size_t>(std::floor(rate * static_cast<double>(negatives.size()) + 1e-9));
+  float threshold = -INFINITY;
+  if (allowed < negatives.size()) threshold = std::nextafter(negatives[allowed], INFINITY);
+  if (threshold == -INFINITY) threshold = std::nextafter(-INFINITY, 0.0f);  // a veto (-inf) is never a hit
+  const auto s = score_threshold(scores.subspan(0, n), pairs.subspan(0, n), threshold);
+  return {rate, threshold, s.recall, s.false_hit_rate};
 }
 
 std::vector<float> threshold_grid(float from, float to, float step) {

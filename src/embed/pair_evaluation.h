@@ -30,10 +30,23 @@ struct ThresholdScore {
   double precision = 0.0;  // 1 when nothing is predicted positive (no wrong answer served)
   double recall = 0.0;
   double f1 = 0.0;
+  double false_hit_rate = 0.0;  // false positives / label-0 pairs: how often a wrong answer is served
 };
 
 ThresholdScore score_threshold(std::span<const float> similarities, std::span<const LabelledPair> pairs,
                                float threshold);
+
+// Recall at a fixed false-hit rate: the lowest threshold at which at most `rate` of the label-0
+// pairs score at or above it, and the recall there. A score of -infinity (a pair a guard vetoed)
+// is never a hit. Thresholds are exact scores (not a grid), so the rate is met as closely as the
+// pairs allow.
+struct RecallAtRate {
+  double rate = 0.0;            // the false-hit rate asked for
+  float threshold = 0.0f;       // lowest threshold meeting it
+  double recall = 0.0;
+  double false_hit_rate = 0.0;  // the rate actually reached (<= rate)
+};
+RecallAtRate recall_at_false_hit_rate(std::span<const float> scores, std::span<const LabelledPair> pairs, double rate);
 
 // Thresholds from..to (inclusive) in steps of `step`.
 std::vector<float> threshold_grid(float from, float to, float step);

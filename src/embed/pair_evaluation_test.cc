@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace ragcache::embed {
 namespace {
 
@@ -40,9 +42,34 @@ TEST(PairEvaluation, ScoresAThreshold) {
   EXPECT_DOUBLE_EQ(s.precision, 0.5);
   EXPECT_DOUBLE_EQ(s.recall, 0.5);
   EXPECT_DOUBLE_EQ(s.f1, 0.5);
+  EXPECT_DOUBLE_EQ(s.false_hit_rate, 0.5);
   const auto none = score_threshold(sims, pairs, 0.99f);
   EXPECT_DOUBLE_EQ(none.precision, 1.0);  // nothing served, nothing wrong
   EXPECT_DOUBLE_EQ(none.recall, 0.0);
+}
+
+TEST(PairEvaluation, RecallAtAFixedFalseHitRate) {
+  // 10 negatives scoring 0.0 .. 0.9, 4 positives; one vetoed (-inf).
+  std::vector<LabelledPair> pairs;
+  std::vector<float> scores;
+  for (int i = 0; i < 10; ++i) {
+    pairs.push_back({"", "", false});
+    scores.push_back(0.1f * static_cast<float>(i));
+  }
+  for (float s : {0.95f, 0.85f, 0.5f, -INFINITY}) {
+    pairs.push_back({"", "", true});
+    scores.push_back(s);
+  }
+  const auto none = recall_at_false_hit_rate(scores, pairs, 0.05);  // no negative may hit
+  EXPECT_GT(none.threshold, 0.9f);
+  EXPECT_DOUBLE_EQ(none.false_hit_rate, 0.0);
+  EXPECT_DOUBLE_EQ(none.recall, 0.25);
+  const auto one = recall_at_false_hit_rate(scores, pairs, 0.1);  // the negative at 0.9 may
+  EXPECT_DOUBLE_EQ(one.false_hit_rate, 0.1);
+  EXPECT_DOUBLE_EQ(one.recall, 0.5);
+  const auto all = recall_at_false_hit_rate(scores, pairs, 1.0);
+  EXPECT_DOUBLE_EQ(all.recall, 0.75) << "a vetoed pair is never a hit";
+  EXPECT_DOUBLE_EQ(all.false_hit_rate, 1.0);
 }
 
 TEST(PairEvaluation, PicksBestPrecisionAtMinimumRecall) {

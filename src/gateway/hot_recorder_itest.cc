@@ -11,6 +11,7 @@
 #include "redis/client.h"
 #include "support/async_test.h"
 #include "support/redis_server.h"
+#include "support/time_scale.h"
 
 namespace ragcache::gateway {
 namespace {
@@ -36,7 +37,8 @@ struct Fixture {
   // Runs the io_context until the ranking of ns has `want` questions (or a generous deadline).
   std::vector<hot::HotQuestion> top_when(const std::string& ns, std::size_t want) {
     std::vector<hot::HotQuestion> got;
-    for (int i = 0; i < 200; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + ragcache::testing::scaled(std::chrono::seconds(4));
+    while (std::chrono::steady_clock::now() < deadline) {
       got = top(ns);
       if (got.size() >= want) break;
       io.restart();

@@ -10,6 +10,7 @@
 
 #include "support/free_port.h"
 #include "support/ragcache_process.h"
+#include "support/time_scale.h"
 
 namespace ragcache::testing {
 
@@ -18,9 +19,9 @@ ScriptedUpstream::ScriptedUpstream() {
   port_ = free_port();
   const std::string script = std::string(RAGCACHE_SOURCE_DIR) + "/tools/node/e2e/scripted_upstream.mjs";
   process_ = Process({"node", script, std::to_string(port_)}, log_);
-  for (int i = 0; i < 400; ++i) {
-    if (http_request("GET", url() + "/healthz") == 200) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (wait_until([&] { return http_request("GET", url() + "/healthz") == 200; }, std::chrono::seconds(20),
+                 std::chrono::milliseconds(50))) {
+    return;
   }
   throw std::runtime_error("scripted upstream did not start (node installed? scripts/test.sh installs it):\n" +
                            read_file(log_));

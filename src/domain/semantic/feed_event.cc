@@ -1,5 +1,6 @@
 #include "domain/semantic/feed_event.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -71,10 +72,13 @@ Result<FeedEvent> parse_feed_fields(const redis::Reply& fields) {
   return event;
 }
 
-Result<FeedBatch> parse_xread_reply(const redis::Reply& reply, std::string last_stream_id) {
-  FeedBatch batch;
-  batch.last_stream_id = std::move(last_stream_id);
-  if (reply.is_nil()) return batch;
+namespace {
+
+// Walks an XREAD reply for ONE stream (nil on timeout): `visit(fields)` for each entry, in order;
+// returns the last entry id (or `last_stream_id` when there is none).
+template <typename Visit>
+Result<std::string> walk_xread_reply(const redis::Reply& reply, std::string last_stream_id, Visit visit) {
+  if (reply.is_nil()) return last_stream_id;
   // [[stream, [[entry_id, [fields...]], ...]]]
   if (!reply.is_array() || reply.elements.size() != 1 || !reply.elements[0].is_array() ||
       reply.elements[0].elements.size() != 2 || !reply.elements[0].elements[1].is_array()) {
@@ -86,11 +90,40 @@ Result<FeedBatch> parse_xread_reply(const redis::Reply& reply, std::string last_
     }
     auto stream_id = entry.elements[0].as_string();
     if (!stream_id) return Error(Errc::invalid_argument, "XREAD: entry without id");
-    batch.last_stream_id = std::string(*stream_id);
-    auto event = parse_feed_fields(entry.elements[1]);
+    last_stream_id = std::string(*stream_id);
+    visit(entry.elements[1]);
+  }
+  return last_stream_id;
+}
+
+}  // namespace
+
+Result<FeedBatch> parse_xread_reply(const redis::Reply& reply, std::string last_stream_id) {
+  FeedBatch batch;
+  auto last = walk_xread_reply(reply, std::move(last_stream_id), [&](const redis::Reply& fields) {
+    auto event = parse_feed_fields(fields);
     if (event) batch.events.push_back(std::move(*event));
     else ++batch.malformed;
-  }
+  });
+  if (!last) return last.error();
+  batch.last_stream_id = std::move(*last);
+  return batch;
+}
+
+Result<RingBatch> parse_ring_reply(const redis::Reply& reply, std::string last_stream_id) {
+  RingBatch batch;
+  auto last = walk_xread_reply(reply, std::move(last_stream_id), [&](const redis::Reply& fields) {
+    // [p, <partition id>]; anything else is not ours and is skipped.
+    if (!fields.is_array() || fields.elements.size() != 2) return;
+    auto name = fields.elements[0].as_string();
+    auto value = fields.elements[1].as_string();
+    if (!name || *name != "p" || !value || value->empty()) return;
+    if (std::find(batch.partitions.begin(), batch.partitions.end(), *value) == batch.partitions.end()) {
+      batch.partitions.emplace_back(*value);
+    }
+  });
+  if (!last) return last.error();
+  batch.last_stream_id = std::move(*last);
   return batch;
 }
 

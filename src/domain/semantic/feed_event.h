@@ -46,4 +46,12 @@ struct FeedBatch {
 // An XREAD reply for ONE stream (nil on timeout) -> its events in order.
 Result<FeedBatch> parse_xread_reply(const redis::Reply& reply, std::string last_stream_id);
 
+// The doorbell stream (SemanticKeys::ring(): one entry p=<partition id> after each change to that
+// partition's feed): the partitions named, each once, in order of first appearance.
+struct RingBatch {
+  std::string last_stream_id;  // the id to continue from (unchanged if no entries)
+  std::vector<std::string> partitions;
+};
+Result<RingBatch> parse_ring_reply(const redis::Reply& reply, std::string last_stream_id);
+
 }  // namespace ragcache::semantic

@@ -1,19 +1,11 @@
 #include "domain/semantic/semantic_cache.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cstdlib>
-#include <mutex>
 #include <unordered_map>
 
-#include "base/poll_until.h"
 #include "base/random.h"
-#include "domain/semantic/feed_event.h"
+#include "domain/semantic/semantic_cache_state.h"
 #include "embed/question_terms.h"
-#include "redis/stream_tail.h"
 
 namespace ragcache::semantic {
 
@@ -46,98 +38,6 @@ std::optional<Error> first_error(const std::vector<Reply>& replies) {
 
 }  // namespace
 
-struct SemanticCache::PartitionState {
-  index::PartitionKey key;
-  std::string p;
-  std::unique_ptr<redis::StreamTail> tail;  // set (under Shared::mutex) before the tail loop starts
-};
-
-struct SemanticCache::Shared {
-  Shared(redis::Client& c, embed::Embedder& e, SemanticCacheOptions o)
-      : client(c),
-        embedder(e),
-        options(std::move(o)),
-        keys(options.key_prefix),
-        index(options.index),
-        tail_connections(std::make_shared<redis::BlockingPool>(c, 0)) {}
-  redis::Client& client;
-  embed::Embedder& embedder;
-  SemanticCacheOptions options;
-  SemanticKeys keys;
-  index::IndexManager index;
-  SemanticCacheStats stats;
-  std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> running_tails{0};  // tail loops not yet ended
-  std::atomic<std::int64_t> last_sweep_ms{0};
-  std::shared_ptr<redis::BlockingPool> tail_connections;  // one per partition's tail, none kept idle
-  std::mutex mutex;  // guards partitions
-  std::unordered_map<std::string, std::shared_ptr<PartitionState>> partitions;  // by partition id
-
-  // The XADD of one change-feed event and the feed's TTL refresh, for a MULTI in slot {p}.
-  void append_feed_event(std::vector<Command>& cmds, const std::string& p, const FeedEvent& event) const {
-    const std::string feed = keys.feed(p);
-    Command xadd("XADD", feed, "MAXLEN", "~", options.feed_max_length, "*");
-    append_fields(xadd, event);
-    cmds.push_back(std::move(xadd));
-    cmds.emplace_back("PEXPIRE", feed, options.ttl_base.count() + options.ttl_jitter.count());
-  }
-
-  // The key of partition p if this process indexes it (ids are all Redis names).
-  std::optional<index::PartitionKey> known_partition(const std::string& p) {
-    std::lock_guard lock(mutex);
-    auto it = partitions.find(p);
-    if (it == partitions.end()) return std::nullopt;
-    return it->second->key;
-  }
-
-  void apply(const PartitionState& state, const FeedEvent& event) {
-    stats.feed_events.fetch_add(1, std::memory_order_relaxed);
-    if (event.op == FeedEvent::Op::del) {
-      index.remove(state.key, event.id);
-      return;
-    }
-    if (event.op == FeedEvent::Op::clear) {
-      index.drop_partition(state.key);
-      return;
-    }
-    if (event.expires_ms <= now_ms()) return;
-    // An entry is never rewritten (ids are random, one per insert): an add for an id already
-    // indexed is this process's own insert coming back, and re-linking it in the graph would
-    // double the cost of every insert.
-    if (index.contains(state.key, event.id)) return;
-    // A vector of the wrong dimension (another model's writer) is rejected by the index: ignore.
-    (void)index.upsert(state.key, event.id, event.vector, from_ms(event.expires_ms), event.terms);
-  }
-
-  void sweep_expired() {
-    auto now = now_ms();
-    auto last = last_sweep_ms.load();
-    if (now - last < 1000 || !last_sweep_ms.compare_exchange_strong(last, now)) return;
-    index.remove_expired(index::Clock::now());
-  }
-};
-
-// One partition's change-feed tail (redis/stream_tail.h) until the cache is destroyed (which
-// stops the tail). Holds only shared state: never the SemanticCache itself; the Client is not
-// touched after `stopping`.
-asio::awaitable<void> SemanticCache::tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state) {
-  const ScopedCount running(shared->running_tails);
-  auto& tail = *state->tail;
-  while (!shared->stopping.load()) {
-    // A failed read (lost connection, a stuck server) is retried on a fresh connection after a
-    // pause; lookups still verify in Redis meanwhile.
-    auto reply = co_await tail.read();
-    if (shared->stopping.load() || tail.stopped()) break;
-    if (!reply) continue;
-    auto batch = parse_xread_reply(*reply, tail.cursor());
-    if (batch) {
-      shared->stats.feed_malformed.fetch_add(batch->malformed, std::memory_order_relaxed);
-      for (const auto& event : batch->events) shared->apply(*state, event);
-    }
-    shared->sweep_expired();
-  }
-}
-
 Result<std::unique_ptr<SemanticCache>> SemanticCache::create(redis::Client& client, embed::Embedder& embedder,
                                                              SemanticCacheOptions options) {
   auto thresholds = index::SimilarityThresholds::create(options.threshold);
@@ -146,9 +46,10 @@ Result<std::unique_ptr<SemanticCache>> SemanticCache::create(redis::Client& clie
   if (options.ttl_base.count() <= 0 || options.ttl_jitter.count() < 0) {
     return Error(Errc::invalid_argument, "semantic cache: ttl_base must be > 0 and ttl_jitter >= 0");
   }
-  if (options.feed_max_length == 0 || options.feed_block.count() <= 0) {
-    return Error(Errc::invalid_argument, "semantic cache: feed_max_length and feed_block must be > 0");
+  if (options.feed_max_length == 0 || options.feed_block.count() <= 0 || options.feed_resync.count() <= 0) {
+    return Error(Errc::invalid_argument, "semantic cache: feed_max_length, feed_block and feed_resync must be > 0");
   }
+  if (options.max_partitions == 0) return Error(Errc::invalid_argument, "semantic cache: max_partitions must be > 0");
   if (options.key_prefix.find_first_of("{}") != std::string::npos) {
     return Error(Errc::invalid_argument, "semantic cache: key_prefix must not contain braces");
   }
@@ -161,26 +62,6 @@ SemanticCache::SemanticCache(redis::Client& client, embed::Embedder& embedder, S
     : shared_(std::make_shared<Shared>(client, embedder, std::move(options))), thresholds_(std::move(thresholds)) {}
 
 SemanticCache::~SemanticCache() { close_tails(); }
-
-void SemanticCache::close_tails() {
-  shared_->stopping.store(true);
-  std::lock_guard lock(shared_->mutex);
-  for (auto& [p, state] : shared_->partitions) {
-    if (state->tail) state->tail->stop();  // fails the pending XREAD: the loop sees `stopping`
-  }
-}
-
-asio::awaitable<void> SemanticCache::stop(std::chrono::milliseconds grace) {
-  close_tails();
-  // The closes and the failed XREADs complete on the executor: wait for the loops to see them.
-  // Otherwise a loop suspended on its XREAD when the io_context stops keeps its connection, its
-  // partition and the whole index alive for good (LeakSanitizer reports it at exit).
-  auto* shared = shared_.get();
-  auto ended = [shared] { return shared->running_tails.load() == 0; };  // named: no temporaries in co_await (GCC 12)
-  co_await poll_until(ended, grace);
-}
-
-std::size_t SemanticCache::running_tails() const { return shared_->running_tails.load(); }
 
 const SemanticKeys& SemanticCache::keys() const { return shared_->keys; }
 const SemanticCacheStats& SemanticCache::stats() const { return shared_->stats; }
@@ -197,29 +78,36 @@ asio::awaitable<Result<std::vector<float>>> SemanticCache::embed_one(const std::
   co_return std::move((*vectors)[0]);
 }
 
-asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::PartitionKey& partition,
-                                                              const std::string& p, const std::string* snapshot) {
+asio::awaitable<Result<std::shared_ptr<SemanticCache::PartitionState>>> SemanticCache::ensure_partition(
+    const index::PartitionKey& partition, const std::string& p, const std::string* snapshot) {
   auto shared = shared_;
   auto state = std::make_shared<PartitionState>();
   {
     std::lock_guard lock(shared->mutex);
-    if (shared->partitions.count(p)) {
+    if (auto it = shared->partitions.find(p); it != shared->partitions.end()) {
       if (snapshot) co_return Error(Errc::invalid_argument, "semantic cache: partition already in use here");
-      co_return Result<void>();
+      it->second->last_used = ++shared->use_clock;
+      co_return it->second;
     }
     state->key = partition;
     state->p = p;
+    state->last_used = ++shared->use_clock;
     shared->partitions.emplace(p, state);
+    shared->unload_beyond_limit(p);
+    start_feed_loop(shared);
   }
   auto forget = [&] {
     std::lock_guard lock(shared->mutex);
-    shared->partitions.erase(p);
+    if (auto it = shared->partitions.find(p); it != shared->partitions.end() && it->second == state) {
+      shared->partitions.erase(it);
+    }
   };
   auto& client = shared->client;
   const std::string feed = shared->keys.feed(p);
 
-  // 1. Where the feed is now: the tail starts there, so every change after the rebuild is seen
-  //    (changes during the rebuild may be applied twice; every operation is idempotent).
+  // 1. Where the feed is now: the feed loop reads on from there, so every change after the
+  //    rebuild is seen (changes during the rebuild may be applied twice; every operation is
+  //    idempotent).
   Command last("XREVRANGE", feed, "+", "-", "COUNT", 1);
   auto last_reply = co_await client.exec(std::move(last));
   if (!last_reply) {
@@ -246,21 +134,21 @@ asio::awaitable<Result<void>> SemanticCache::ensure_partition(const index::Parti
   } else {
     filled = co_await rebuild(shared, partition, p);
   }
+  shared->drop_if_unloaded(*state);
   if (!filled) {
     forget();
     co_return filled.error();
   }
 
-  // 3. Tail the feed from where it was before the rebuild.
+  // 3. Hand the partition to the feed loop, from where the feed was before the rebuild, and ring
+  //    for it: changes rung while it was being rebuilt were skipped by the loop.
   {
     std::lock_guard lock(shared->mutex);
-    if (shared->stopping.load()) co_return Result<void>();
-    state->tail = std::make_unique<redis::StreamTail>(
-        shared->tail_connections, feed, from,
-        redis::StreamTailOptions{.block = shared->options.feed_block, .count = 512, .retry_pause = std::chrono::milliseconds(200)});
+    state->last_id = from;
+    state->ready = true;
   }
-  asio::co_spawn(client.executor(), tail_loop(shared, state), asio::detached);
-  co_return Result<void>();
+  co_await ring_bell(shared, p);
+  co_return state;
 }
 
 // Reads the partition's id set page by page (ZSCAN returns every member present for the whole
@@ -359,8 +247,9 @@ asio::awaitable<Result<index::EntryId>> SemanticCache::insert(index::PartitionKe
   if (vector->empty()) vector = co_await embed_one(question);
   if (!vector) co_return vector.error();
   const std::string p = partition_id(partition);
-  auto ready = co_await ensure_partition(partition, p);
-  if (!ready) co_return ready.error();
+  auto held = co_await ensure_partition(partition, p);
+  if (!held) co_return held.error();
+  const auto state = std::move(*held);
 
   const auto& o = shared->options;
   const index::EntryId id = random_between(1, UINT64_MAX);
@@ -389,6 +278,7 @@ asio::awaitable<Result<index::EntryId>> SemanticCache::insert(index::PartitionKe
   //    finds the id unverifiable and drops it; the feed's add puts it back).
   auto terms = embed::question_terms(question);
   auto evicted = shared->index.upsert(partition, id, *vector, from_ms(created + ttl_ms), terms);
+  shared->drop_if_unloaded(*state);
   if (!evicted) co_return evicted.error();
 
   // 3. The entry, its id, and the feed event, atomically (one slot).
@@ -417,6 +307,7 @@ asio::awaitable<Result<index::EntryId>> SemanticCache::insert(index::PartitionKe
     co_return *failed;
   }
   shared->stats.inserts.fetch_add(1, std::memory_order_relaxed);
+  co_await ring_bell(shared, p);
   // 4. Capacity: what the index evicted leaves Redis (and the other processes) too, so the id set
   //    stays bounded by the partition's capacity.
   if (!evicted->empty()) {
@@ -438,13 +329,14 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
   if (!vector) co_return vector.error();
   if (embedding_out) *embedding_out = *vector;
   const std::string p = partition_id(partition);
-  auto ready = co_await ensure_partition(partition, p);
-  if (!ready) co_return ready.error();
+  auto held = co_await ensure_partition(partition, p);
+  if (!held) co_return held.error();
 
   const auto terms = embed::question_terms(question);
   index::SearchRequest request;
   request.k = shared->options.top_k;
-  request.min_similarity = *min_similarity;
+  const auto& rule = shared->options.rule;
+  request.min_similarity = rule ? rule->candidate_floor(*min_similarity) : *min_similarity;
   request.terms = terms;
   auto matches = shared->index.search(partition, *vector, request);
   if (!matches) co_return matches.error();
@@ -459,6 +351,8 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
   auto replies = co_await shared->client.exec_pipeline(std::move(reads));
   if (!replies) co_return replies.error();
   if (replies->size() != matches->size()) co_return Error(Errc::internal, "semantic cache: short pipeline reply");
+  std::optional<embed::HitRule::Query> query;  // the rule's view of the question, once needed
+  std::optional<SemanticHit> best;
   for (std::size_t i = 0; i < matches->size(); ++i) {
     const auto& m = (*matches)[i];
     const auto& r = (*replies)[i];
@@ -468,13 +362,22 @@ asio::awaitable<Result<std::optional<SemanticHit>>> SemanticCache::lookup(index:
       shared->stats.stale_dropped.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    shared->index.touch(partition, m.id);
-    shared->stats.hits.fetch_add(1, std::memory_order_relaxed);
     SemanticHit hit{r.elements[0].str, m.similarity, m.id, r.elements[1].is_string() ? r.elements[1].str : ""};
-    co_return std::optional<SemanticHit>(std::move(hit));
+    if (rule) {
+      if (!query) query = rule->prepare(question);
+      const auto score = rule->score(*query, hit.question, m.similarity);
+      if (!score || *score < *min_similarity) continue;
+      hit.similarity = *score;
+    }
+    if (!best || hit.similarity > best->similarity) best = std::move(hit);
   }
-  shared->stats.misses.fetch_add(1, std::memory_order_relaxed);
-  co_return std::optional<SemanticHit>();
+  if (!best) {
+    shared->stats.misses.fetch_add(1, std::memory_order_relaxed);
+    co_return std::optional<SemanticHit>();
+  }
+  shared->index.touch(partition, best->id);
+  shared->stats.hits.fetch_add(1, std::memory_order_relaxed);
+  co_return best;
 }
 
 asio::awaitable<Result<std::size_t>> SemanticCache::delete_entries(std::shared_ptr<Shared> shared, std::string p,
@@ -504,6 +407,7 @@ asio::awaitable<Result<std::size_t>> SemanticCache::delete_entries(std::shared_p
   if (auto key = shared->known_partition(p)) {
     for (auto id : ids) shared->index.remove(*key, id);
   }
+  co_await ring_bell(shared, p);
   co_return deleted;
 }
 
@@ -609,6 +513,7 @@ asio::awaitable<Result<std::size_t>> SemanticCache::clear_partition(std::shared_
   if (!replies) co_return replies.error();
   if (auto err = first_error(*replies)) co_return *err;
   if (auto key = shared->known_partition(p)) shared->index.drop_partition(*key);
+  co_await ring_bell(shared, p);
   co_return deleted;
 }
 
@@ -619,8 +524,8 @@ Result<void> SemanticCache::save_index(const index::PartitionKey& partition, con
 asio::awaitable<Result<std::size_t>> SemanticCache::load_index(index::PartitionKey partition, std::string path) {
   const std::string p = partition_id(partition);
   const auto before = shared_->stats.rebuilt_entries.load();
-  auto ready = co_await ensure_partition(partition, p, &path);
-  if (!ready) co_return ready.error();
+  auto held = co_await ensure_partition(partition, p, &path);
+  if (!held) co_return held.error();
   co_return static_cast<std::size_t>(shared_->stats.rebuilt_entries.load() - before);
 }
 

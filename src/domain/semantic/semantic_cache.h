@@ -22,15 +22,18 @@
 //             by namespace: every partition its rag:semns names, emptied, then XADD {op:clear}.
 //   feed    = the first use of a partition in this process rebuilds its index from Redis (ZSCAN
 //             of its id set + HGET/PTTL: only that partition's keys are read), or loads a
-//             snapshot (load_index), then starts one tail loop for it: XREAD BLOCK on its own dedicated
-//             connection, so other processes' inserts/deletes reach this index within
-//             milliseconds. Concurrent first uses of one partition do not wait for the rebuild
-//             (they may miss until it is done; a miss is always safe).
+//             snapshot (load_index); from then on the process's one feed loop reads the
+//             partition's feed whenever the doorbell (rag:semring) names it, so other
+//             processes' inserts/deletes reach this index within milliseconds, over one
+//             dedicated connection for all partitions (semantic_feed.cc). At most
+//             max_partitions are held; the least recently used is unloaded.
+//             Concurrent first uses of one partition do not wait for the rebuild (they may
+//             miss until it is done; a miss is always safe).
 //
-// Thread safety: every method may be called from any thread, concurrently. Tail loops run on the
-// client's executor.
+// Thread safety: every method may be called from any thread, concurrently. The feed loop runs on
+// the client's executor.
 // Lifetime: the Client and the Embedder must outlive the SemanticCache. Destroying it closes the
-// tail connections; the loops then end on their own (they hold only shared state, never `this`).
+// feed connection; the loop then ends on its own (it holds only shared state, never `this`).
 // Calls in flight must have completed before destruction.
 #pragma once
 
@@ -46,6 +49,7 @@
 #include "domain/semantic/semantic_keys.h"
 #include "embed/embedder.h"
 #include "embed/hashed_ngram_embedder.h"
+#include "embed/hit_rule.h"
 #include "index/index_manager.h"
 #include "index/partition.h"
 #include "index/similarity_threshold.h"
@@ -61,21 +65,31 @@ struct SemanticCacheOptions {
   std::chrono::milliseconds ttl_base{std::chrono::hours(24)};
   std::chrono::milliseconds ttl_jitter{std::chrono::hours(1)};
   std::size_t feed_max_length = 10'000;  // XADD MAXLEN ~
-  std::chrono::milliseconds feed_block{1000};  // XREAD BLOCK of the tail loops
+  std::chrono::milliseconds feed_block{1000};  // XREAD BLOCK of the feed loop (on the doorbell)
+  // Every held partition's feed is read at least this often, whatever the doorbell said.
+  std::chrono::milliseconds feed_resync{5000};
+  // Partitions held in memory; beyond it the least recently used is unloaded (and rebuilt from
+  // Redis when used again), so memory does not grow with the number of models/tenants/namespaces.
+  std::size_t max_partitions = 64;
   std::string key_prefix;  // prepended to every key (tests); must not contain '{' or '}'
   index::IndexManagerOptions index;
+  // Decides hits from more than the vectors' cosine (embed/hit_rule.h): the index is searched
+  // down to rule->candidate_floor(threshold), every candidate Redis still holds is scored by the
+  // rule from both questions' texts, and the best score at or above the threshold is served.
+  // Null: the cosine alone decides.
+  std::shared_ptr<const embed::HitRule> rule;
 };
 
 struct SemanticHit {
   std::string answer;        // the bytes given to insert(), unchanged
-  float similarity = 0.0f;   // cosine between the two questions' vectors
+  float similarity = 0.0f;   // cosine between the two questions' vectors, or the rule's score
   index::EntryId id = 0;     // for invalidate()
   std::string question;      // the cached question that matched
 };
 
 struct SemanticCacheStats {
   std::atomic<std::uint64_t> hits{0}, misses{0}, inserts{0}, stale_dropped{0}, feed_events{0},
-      feed_malformed{0}, rebuilt_entries{0}, evicted{0};
+      feed_malformed{0}, rebuilt_entries{0}, evicted{0}, unloaded{0}, feed_bells_lost{0};
 };
 
 class SemanticCache {
@@ -128,11 +142,13 @@ class SemanticCache {
   Result<void> save_index(const index::PartitionKey& partition, const std::string& path) const;
   boost::asio::awaitable<Result<std::size_t>> load_index(index::PartitionKey partition, std::string path);
 
-  // Shutdown: closes the feed tails and waits (up to `grace`) until their loops have ended, so
+  // Shutdown: closes the feed connection and waits (up to `grace`) until the loop has ended, so
   // nothing of this cache stays suspended on the executor. Only destruction may follow.
   boost::asio::awaitable<void> stop(std::chrono::milliseconds grace);
-  // Feed tail loops running (one per partition used here, until stop/destruction).
+  // Feed loops running: one from the first use of any partition until stop/destruction.
   std::size_t running_tails() const;
+  // Partitions this process holds in memory (at most options.max_partitions).
+  std::size_t held_partitions() const;
 
   // Per-namespace thresholds: configure before serving traffic (not synchronised).
   index::SimilarityThresholds& thresholds() { return thresholds_; }
@@ -148,9 +164,10 @@ class SemanticCache {
                 index::SimilarityThresholds thresholds);
   boost::asio::awaitable<Result<std::vector<float>>> embed_one(const std::string& question);
   void close_tails();
-  // Rebuilds (or loads `snapshot`) and starts the tail the first time `partition` is used here.
-  boost::asio::awaitable<Result<void>> ensure_partition(const index::PartitionKey& partition, const std::string& p,
-                                                        const std::string* snapshot = nullptr);
+  // Rebuilds (or loads `snapshot`) the first time `partition` is used here (or after it was
+  // unloaded), starting the feed loop if it is not running; returns the partition's state.
+  boost::asio::awaitable<Result<std::shared_ptr<PartitionState>>> ensure_partition(
+      const index::PartitionKey& partition, const std::string& p, const std::string* snapshot = nullptr);
   static boost::asio::awaitable<Result<void>> rebuild(std::shared_ptr<Shared> shared, index::PartitionKey partition,
                                                       std::string p);
   static boost::asio::awaitable<Result<void>> fill_terms(std::shared_ptr<Shared> shared, index::PartitionKey partition,
@@ -159,7 +176,12 @@ class SemanticCache {
                                                                     std::vector<index::EntryId> ids);
   static boost::asio::awaitable<Result<std::size_t>> clear_partition(std::shared_ptr<Shared> shared, std::string p);
 
-  static boost::asio::awaitable<void> tail_loop(std::shared_ptr<Shared> shared, std::shared_ptr<PartitionState> state);
+  // The feed (semantic_feed.cc).
+  static void start_feed_loop(const std::shared_ptr<Shared>& shared);
+  static boost::asio::awaitable<void> feed_loop(std::shared_ptr<Shared> shared, std::string ring_id);
+  static boost::asio::awaitable<void> read_feeds(std::shared_ptr<Shared> shared,
+                                                 std::vector<std::shared_ptr<PartitionState>> due);
+  static boost::asio::awaitable<void> ring_bell(std::shared_ptr<Shared> shared, std::string p);
 
   std::shared_ptr<Shared> shared_;
   index::SimilarityThresholds thresholds_;

@@ -14,6 +14,7 @@
 #include <random>
 
 #include "base/random.h"
+#include "domain/semantic/feed_event.h"
 #include "domain/semantic/semantic_itest_support.h"
 #include "index/index_test_support.h"
 #include "support/async_test.h"
@@ -314,19 +315,97 @@ TEST_F(SemanticCacheTest, NearRepeatsAreFoundThroughTheirWordsHoweverTheIndexWas
   std::filesystem::remove(snapshot + ".slots");
 }
 
-// stop() returns only once every feed tail has ended: a shutdown that stops the io_context right
-// after it leaves nothing suspended (a suspended tail would keep the cache's index alive).
-TEST_F(SemanticCacheTest, StopEndsTheFeedTailsBeforeItReturns) {
+// stop() returns only once the feed loop has ended: a shutdown that stops the io_context right
+// after it leaves nothing suspended (a suspended loop would keep the cache's index alive).
+TEST_F(SemanticCacheTest, StopEndsTheFeedLoopBeforeItReturns) {
   auto client = make_client();
   auto cache = make_cache(*client, options());
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     auto a = co_await cache->lookup(kTenantA, "What is the capital of France?");
     auto b = co_await cache->lookup(kTenantB, "What is the capital of France?");
     EXPECT_TRUE(a && b);
-    co_await testing::eventually([&] { return cache->running_tails() >= 2; }, 2s);
-    EXPECT_EQ(cache->running_tails(), 2u);  // one per partition used
+    co_await testing::eventually([&] { return cache->running_tails() >= 1; }, 2s);
+    EXPECT_EQ(cache->running_tails(), 1u);  // one for every partition
     co_await cache->stop(testing::scaled(std::chrono::milliseconds(3000)));
     EXPECT_EQ(cache->running_tails(), 0u);
+  }());
+}
+
+// connected_clients of the server, through `client`.
+asio::awaitable<long> connected_clients(redis::Client& client) {
+  auto info = co_await client.exec(redis::Command("INFO", "clients"));
+  if (!info || !info->is_string()) co_return -1;
+  const auto at = info->str.find("connected_clients:");
+  if (at == std::string::npos) co_return -1;
+  co_return std::strtol(info->str.c_str() + at + 18, nullptr, 10);
+}
+
+// Whatever callers send, a process holds at most max_partitions partitions (the least recently
+// used is unloaded and rebuilt from Redis when used again) and follows every one of them over a
+// single feed connection: 30 models cost no connection more than one.
+TEST_F(SemanticCacheTest, ManyPartitionsShareOneFeedConnectionAndOnlyTheRecentOnesAreHeld) {
+  auto writer_client = make_client();
+  auto reader_client = make_client();
+  auto probe = make_client();
+  auto o = options();
+  o.max_partitions = 4;
+  auto writer = make_cache(*writer_client, o);
+  auto reader = make_cache(*reader_client, o);
+  auto model = [](int i) { return index::PartitionKey{"tenant-a", "model-" + std::to_string(i), "sysfp", ""}; };
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto first = co_await reader->lookup(model(0), "What is the capital of France?");
+    EXPECT_TRUE(first && !*first);
+    co_await testing::eventually([&] { return reader->running_tails() == 1; }, 2s);
+    const long before = co_await connected_clients(*probe);
+    EXPECT_GT(before, 0);
+    for (int i = 1; i < 30; ++i) {
+      auto miss = co_await reader->lookup(model(i), "What is the capital of France?");
+      EXPECT_TRUE(miss && !*miss) << i;
+    }
+    EXPECT_EQ(co_await connected_clients(*probe), before);
+    EXPECT_EQ(reader->running_tails(), 1u);
+    EXPECT_EQ(reader->held_partitions(), 4u);
+    EXPECT_EQ(reader->stats().unloaded.load(), 26u);
+
+    // An unloaded partition is rebuilt from Redis when used again...
+    auto id = co_await writer->insert(model(0), "How do I reset my password?", "answer-0");
+    EXPECT_TRUE(id);
+    const auto rebuilt_before = reader->stats().rebuilt_entries.load();
+    auto hit = co_await reader->lookup(model(0), "how do I reset my password");
+    EXPECT_TRUE(hit && *hit && (*hit)->answer == "answer-0");
+    EXPECT_EQ(reader->stats().rebuilt_entries.load(), rebuilt_before + 1);
+    // ...and then follows the feed again: the next insert arrives without a rebuild.
+    auto id2 = co_await writer->insert(model(0), "Where can I download my invoices?", "answer-1");
+    EXPECT_TRUE(id2);
+    auto seen = co_await eventually_hit(*reader, model(0), "where can I download my invoices");
+    EXPECT_TRUE(seen && seen->answer == "answer-1");
+    EXPECT_EQ(reader->stats().rebuilt_entries.load(), rebuilt_before + 1);
+    EXPECT_LE(reader->held_partitions(), 4u);
+  }());
+}
+
+// A change whose doorbell never rang (its writer died between the feed write and the bell)
+// still reaches every process holding the partition, within one resync period.
+TEST_F(SemanticCacheTest, AChangeWithoutItsDoorbellArrivesAtTheNextResync) {
+  auto client = make_client();
+  auto o = options();
+  o.feed_resync = 300ms;
+  auto reader = make_cache(*client, o);
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    auto miss = co_await reader->lookup(kTenantA, "What is the capital of France?");
+    EXPECT_TRUE(miss && !*miss);
+    std::vector<std::string> texts{"What is the capital of Spain?"};
+    auto vectors = co_await embedder_->embed(texts);
+    EXPECT_TRUE(vectors && vectors->size() == 1);
+    if (!vectors || vectors->size() != 1) co_return;
+    const auto expires = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             index::Clock::now().time_since_epoch() + std::chrono::minutes(5)).count();
+    redis::Command xadd("XADD", reader->keys().feed(partition_id(kTenantA)), "*");
+    append_fields(xadd, FeedEvent{FeedEvent::Op::add, 0x1234, expires, (*vectors)[0], {}});
+    auto written = co_await client->exec(std::move(xadd));
+    EXPECT_TRUE(written && written->is_string());
+    co_await testing::eventually([&] { return reader->indexed_entries() == 1; }, 3s);
+    EXPECT_EQ(reader->indexed_entries(), 1u);
   }());
 }
 
@@ -381,5 +460,42 @@ TEST_F(SemanticCacheTest, LookupEmbeddingServesTheInsertAfterAMiss) {
   }());
 }
 
+
+// Every text gets the same vector: candidates then differ only in what a rule sees in the texts.
+class OneVectorEmbedder final : public embed::Embedder {
+ public:
+  asio::awaitable<Result<std::vector<embed::Vector>>> embed(std::span<const std::string> texts) override {
+    co_return std::vector<embed::Vector>(texts.size(), embed::Vector{0.6f, 0.8f, 0.0f, 0.0f});
+  }
+  std::size_t dimension() const override { return 4; }
+  std::string_view model_id() const override { return "one-vector"; }
+};
+
+TEST_F(SemanticCacheTest, ARuleRescoresTheCandidatesFromTheirQuestionsAndItsGuardsVeto) {
+  OneVectorEmbedder same;
+  auto client = make_client();
+  auto o = options();
+  o.threshold = 0.6f;
+  o.rule = embed::HitRule::create({.vector_weight = 0.5f, .guards = true}).value();
+  auto cache = SemanticCache::create(*client, same, o).value();
+  testing::run_async(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await cache->insert(kTenantA, "How do I change my email address?", "email"));
+    EXPECT_TRUE(co_await cache->insert(kTenantA, "How do I reset my password?", "password"));
+    // Both candidates have cosine 1; the rule's lexical half picks the password question.
+    auto hit = co_await cache->lookup(kTenantA, "how can i reset my password");
+    EXPECT_TRUE(hit && *hit);
+    if (hit && *hit) {
+      EXPECT_EQ((*hit)->answer, "password");
+      EXPECT_GT((*hit)->similarity, 0.9f) << "the rule's score, not the vectors' cosine of 1";
+      EXPECT_LT((*hit)->similarity, 1.0f);
+    }
+    // Identical vectors are not enough when the texts score under the threshold...
+    auto strict = co_await cache->lookup(kTenantA, "how can i reset my password", 0.999f);
+    EXPECT_TRUE(strict && !*strict);
+    // ...nor when a guard vetoes (a number only one side has).
+    auto guarded = co_await cache->lookup(kTenantA, "How do I reset my password in 2024?", 0.0f);
+    EXPECT_TRUE(guarded && !*guarded);
+  }());
+}
 }  // namespace
 }  // namespace ragcache::semantic

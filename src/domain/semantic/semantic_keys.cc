@@ -55,6 +55,8 @@ std::string SemanticKeys::feed(std::string_view p) const {
   return key;
 }
 
+std::string SemanticKeys::ring() const { return prefix_ + "rag:semring"; }
+
 std::string SemanticKeys::ids(std::string_view p) const {
   std::string key = prefix_;
   key.append("rag:semids:{").append(p).append("}");

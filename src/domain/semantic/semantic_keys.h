@@ -3,6 +3,8 @@
 //   <prefix>rag:sem:{<p>}:<id>   Hash: question, vector (float32 little-endian bytes), answer, created
 //   <prefix>rag:semlog:{<p>}     Stream: change feed of partition p ({op:add,...} / {op:del,id} /
 //                                {op:clear})
+//   <prefix>rag:semring          Stream: {p} after every change to partition p's feed, so that one
+//                                blocking read per process learns which feeds to read
 //   <prefix>rag:semids:{<p>}     Sorted Set: the ids of partition p's entries, scored by expiry (ms
 //                                since epoch): what a rebuild reads instead of a keyspace SCAN
 //   <prefix>rag:semns:{<n>}      Hash: partition id -> tenant, every partition of one namespace
@@ -43,6 +45,8 @@ class SemanticKeys {
   explicit SemanticKeys(std::string prefix = {}) : prefix_(std::move(prefix)) {}
   std::string entry(std::string_view p, index::EntryId id) const;
   std::string feed(std::string_view p) const;
+  // The doorbell every process tails (one key): "partition p's feed has news".
+  std::string ring() const;
   std::string ids(std::string_view p) const;
   std::string namespace_partitions(std::string_view name_space) const;
   std::string exact_refs(std::string_view exact_hash) const;

@@ -115,6 +115,47 @@ TEST(FeedEvent, AddDelAndClearRoundTrip) {
   EXPECT_EQ(back3->op, FeedEvent::Op::clear);
 }
 
+// An XREAD reply for one stream holding `entries` (id, field list).
+redis::Reply xread_reply(const std::vector<std::pair<std::string, redis::Reply>>& entries) {
+  redis::Reply list;
+  list.kind = redis::Reply::Kind::array;
+  for (const auto& [id, fields] : entries) {
+    redis::Reply entry;
+    entry.kind = redis::Reply::Kind::array;
+    entry.elements = {redis::Reply::make_bulk(id), fields};
+    list.elements.push_back(std::move(entry));
+  }
+  redis::Reply stream;
+  stream.kind = redis::Reply::Kind::array;
+  stream.elements = {redis::Reply::make_bulk("rag:semring"), std::move(list)};
+  redis::Reply reply;
+  reply.kind = redis::Reply::Kind::array;
+  reply.elements.push_back(std::move(stream));
+  return reply;
+}
+
+TEST(RingBatch, NamesEachPartitionOnceInOrderAndSkipsForeignEntries) {
+  auto ring = xread_reply({{"1-0", fields_of(redis::Command("X", "p", "bbb"), 1)},
+                           {"2-0", fields_of(redis::Command("X", "p", "aaa"), 1)},
+                           {"3-0", fields_of(redis::Command("X", "p", "bbb"), 1)},
+                           {"4-0", fields_of(redis::Command("X", "q", "ccc"), 1)},
+                           {"5-0", fields_of(redis::Command("X", "p", ""), 1)}});
+  auto batch = parse_ring_reply(ring, "0-0");
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->partitions, (std::vector<std::string>{"bbb", "aaa"}));
+  EXPECT_EQ(batch->last_stream_id, "5-0");  // read past what is skipped
+
+  auto timeout = parse_ring_reply(redis::Reply{}, "7-1");  // nil: the BLOCK timed out
+  ASSERT_TRUE(timeout);
+  EXPECT_EQ(timeout->last_stream_id, "7-1");
+  EXPECT_TRUE(timeout->partitions.empty());
+
+  redis::Reply wrong;
+  wrong.kind = redis::Reply::Kind::array;
+  wrong.elements = {redis::Reply::make_bulk("x")};
+  EXPECT_FALSE(parse_ring_reply(wrong, "0-0"));
+}
+
 TEST(FeedEvent, MalformedEntriesAreErrorsNotCrashes) {
   redis::Command bad_op("X", "op", "upsert", "id", format_entry_id(1));
   EXPECT_FALSE(parse_feed_fields(fields_of(bad_op, 1)));
