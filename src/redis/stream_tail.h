@@ -1,6 +1,6 @@
 // One XREAD BLOCK tail of one stream: the loop every "follow this stream" reader of ragcache is
-// built on (the exact cache's L1 invalidation listener, the semantic cache's change feeds, the
-// lock signal hub, the single-flight follower).
+// built on (the exact cache's L1 invalidation listener, the semantic cache's doorbell
+// rag:semring, the lock signal hub, the single-flight follower).
 //
 //   StreamTail tail(pool, stream, StreamTail::kNewest, {.block = 1000ms});
 //   for (;;) {
