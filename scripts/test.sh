@@ -63,8 +63,9 @@ tier_asan() {
 # Which test executables the TSan tree needs (building every target three times would not fit
 # CI's budget on 2 cores).
 TSAN_TARGETS=(redis_integration_tests domain_cache_integration_tests domain_session_integration_tests
-              domain_limits_integration_tests domain_docs_integration_tests domain_hot_integration_tests)
-TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits|domain_docs|domain_hot)\.'
+              domain_limits_integration_tests domain_docs_integration_tests domain_hot_integration_tests
+              domain_semantic_integration_tests)
+TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits|domain_docs|domain_hot|domain_semantic)\.'
 tier_tsan() {
   echo "== TSan build"
   build_test_tree tsan build/tsan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_TSAN=ON -DRAGCACHE_ASAN=OFF \

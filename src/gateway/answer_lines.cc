@@ -1,31 +1,21 @@
 #include "gateway/answer_lines.h"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 namespace ragcache::gateway {
 
 namespace {
 
 std::string line(char tag, std::string_view json) {
   std::string out;
+  out.reserve(json.size() + 2);
+  out += tag;
+  // JSON spread over several lines (pretty-printed, or just ending in a newline): the same
+  // document on one line. A line break inside a JSON string is always escaped, so the raw ones
+  // are whitespace between tokens and can go without parsing.
   if (json.find_first_of("\r\n") != std::string_view::npos) {
-    // JSON spread over several lines (pretty-printed): the same document on one line. (A
-    // newline inside a JSON string is always escaped, so only whitespace between tokens goes.)
-    boost::system::error_code ec;
-    auto doc = boost::json::parse(json, ec);
-    std::string compact = ec ? std::string() : boost::json::serialize(doc);
-    if (ec) {
-      for (char c : json) {
-        if (c != '\r' && c != '\n') compact += c;
-      }
+    for (char c : json) {
+      if (c != '\r' && c != '\n') out += c;
     }
-    out.reserve(compact.size() + 2);
-    out += tag;
-    out += compact;
   } else {
-    out.reserve(json.size() + 2);
-    out += tag;
     out += json;
   }
   out += '\n';

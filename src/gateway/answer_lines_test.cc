@@ -10,8 +10,10 @@ namespace {
 TEST(AnswerLines, OneLineEachWithItsTag) {
   EXPECT_EQ(event_line(R"({"a":1})"), "e{\"a\":1}\n");
   EXPECT_EQ(answer_line(R"({"a":1})"), "a{\"a\":1}\n");
-  // Pretty-printed JSON becomes one line; newlines inside strings were escaped anyway.
-  EXPECT_EQ(answer_line("{\n  \"a\": \"x\\ny\"\n}"), "a{\"a\":\"x\\ny\"}\n");
+  // Pretty-printed JSON becomes one line (only the raw line breaks go: newlines inside strings
+  // were escaped anyway), and so does a document that ends in a newline.
+  EXPECT_EQ(answer_line("{\n  \"a\": \"x\\ny\"\n}"), "a{  \"a\": \"x\\ny\"}\n");
+  EXPECT_EQ(answer_line("{\"a\":1}\r\n"), "a{\"a\":1}\n");
 }
 
 TEST(AnswerLines, SplitterReassemblesLinesSplitAnywhere) {

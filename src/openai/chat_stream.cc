@@ -255,11 +255,43 @@ std::string render_chat_stream(const json::object& completion, bool include_usag
   return w.finish(completion.if_contains("usage"));
 }
 
+namespace {
+
+// `raw` without its top-level `"usage":null` member, cut out of the text (every chunk of a
+// stream the gateway asked usage for carries one; re-serialising each chunk to drop it doubled
+// a streamed pass-through's cost). Only when the text names "usage" exactly once, compactly: a
+// quote inside a JSON string is escaped, so that one occurrence is the top-level key the parsed
+// chunk says is null. Otherwise nullopt (the caller re-serialises).
+std::optional<std::string> without_null_usage_text(std::string_view raw) {
+  constexpr std::string_view kKey = "\"usage\"";
+  constexpr std::string_view kMember = "\"usage\":null";
+  const auto at = raw.find(kKey);
+  if (at == std::string_view::npos || raw.find(kKey, at + 1) != std::string_view::npos) return std::nullopt;
+  if (raw.substr(at, kMember.size()) != kMember) return std::nullopt;
+  std::size_t begin = at, end = at + kMember.size();
+  if (begin > 0 && raw[begin - 1] == ',') {
+    --begin;  // ...,"usage":null
+  } else if (end < raw.size() && raw[end] == ',') {
+    ++end;  // {"usage":null,...
+  } else {
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(raw.size());
+  out.append(raw.substr(0, begin)).append(raw.substr(end));
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> relay_chunk(std::string_view raw, const json::object& chunk, bool include_usage) {
   const auto* usage = chunk.if_contains("usage");
   if (include_usage || !usage) return sse_data(raw);
   const auto* choices = chunk.if_contains("choices");
   if (!usage->is_null() && choices && choices->is_array() && choices->as_array().empty()) return std::nullopt;
+  if (usage->is_null()) {
+    if (auto cut = without_null_usage_text(raw)) return sse_data(*cut);
+  }
   return sse_data(json::serialize(without_fields(chunk, {"usage"})));
 }
 

@@ -161,5 +161,31 @@ TEST(ChatStream, RelayHidesUsageFromACallerWhoDidNotAskForIt) {
   EXPECT_EQ(relay_chunk(plain, obj(plain), false), sse_data(plain));  // untouched bytes
 }
 
+// The null usage member is cut out of the text where that is unambiguous; otherwise the chunk is
+// re-serialised. Either way the caller gets the chunk's JSON without "usage" and nothing else changed.
+TEST(ChatStream, RelayDropsANullUsageWhereverItSitsAndKeepsEverythingElse) {
+  const std::string cases[] = {
+      R"({"id":"c","choices":[{"index":0,"delta":{"content":"x"}}],"usage":null})",
+      R"({"usage":null,"id":"c","choices":[{"index":0,"delta":{"content":"x"}}]})",
+      R"({"id":"c","usage":null,"choices":[{"index":0,"delta":{"content":"say \"usage\":null"}}]})",
+      R"({"id":"c","choices":[{"index":0,"delta":{"content":"x"},"usage":null}],"usage":null})",
+      R"({"id":"c", "choices":[{"index":0,"delta":{"content":"x"}}], "usage": null})",
+  };
+  for (const std::string& raw : cases) {
+    auto relayed = relay_chunk(raw, obj(raw), false);
+    ASSERT_TRUE(relayed) << raw;
+    ASSERT_TRUE(relayed->starts_with("data: ") && relayed->ends_with("\n\n")) << *relayed;
+    const std::string text = relayed->substr(6, relayed->size() - 8);
+    json::object expected = obj(raw);
+    expected.erase("usage");
+    json::object got = obj(text);
+    EXPECT_FALSE(got.contains("usage")) << raw;
+    EXPECT_EQ(got, expected) << raw;
+  }
+  // The common case keeps the upstream's bytes apart from the member.
+  EXPECT_EQ(relay_chunk(cases[0], obj(cases[0]), false),
+            sse_data(R"({"id":"c","choices":[{"index":0,"delta":{"content":"x"}}]})"));
+}
+
 }  // namespace
 }  // namespace ragcache::openai
