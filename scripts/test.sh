@@ -25,6 +25,11 @@ JOBS="$(nproc)"
 failed=()
 start_all=$(date +%s)
 
+# ---- the layer order (docs/architecture.md): first, so an include against it fails in a second
+# (CTest runs it again in each tree as layers.check) -------------------------------------------
+echo "== layer order"
+python3 "$ROOT/tools/check_layers.py" --root "$ROOT" || failed+=("layers")
+
 # ---- time scale: how many times slower than a quiet machine each tree's tests may run --------
 # (test/support/time_scale.h; the CMake cache variable RAGCACHE_TEST_TIME_SCALE puts it into every
 # test's environment and stretches its CTest TIMEOUT.) The same values hold with RAGCACHE_STRESS:
@@ -58,8 +63,9 @@ tier_asan() {
 # Which test executables the TSan tree needs (building every target three times would not fit
 # CI's budget on 2 cores).
 TSAN_TARGETS=(redis_integration_tests domain_cache_integration_tests domain_session_integration_tests
-              domain_limits_integration_tests domain_semantic_integration_tests)
-TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits|domain_semantic)\.'
+              domain_limits_integration_tests domain_docs_integration_tests domain_hot_integration_tests
+              domain_semantic_integration_tests)
+TSAN_REGEX='^(redis|domain_cache|domain_session|domain_limits|domain_docs|domain_hot|domain_semantic)\.'
 tier_tsan() {
   echo "== TSan build"
   build_test_tree tsan build/tsan -DCMAKE_BUILD_TYPE=Debug -DRAGCACHE_TSAN=ON -DRAGCACHE_ASAN=OFF \

@@ -27,7 +27,7 @@
 #include "app/cli_runtime.h"
 #include "app/commands.h"
 #include "base/hash.h"
-#include "domain/limits/doc_registry.h"
+#include "domain/docs/doc_registry.h"
 #include "redis/client.h"
 
 namespace ragcache::app {
@@ -88,7 +88,7 @@ Result<std::string> content_hash(const DocsCliOptions& o) {
 }
 
 // The ticket from --ticket JSON (or @FILE), with the content hash it carries.
-Result<limits::FinishRequest> parse_ticket(const DocsCliOptions& o) {
+Result<docs::FinishRequest> parse_ticket(const DocsCliOptions& o) {
   std::string text = o.ticket;
   if (!text.empty() && text[0] == '@') {
     auto file = read_file(text.substr(1));
@@ -99,10 +99,10 @@ Result<limits::FinishRequest> parse_ticket(const DocsCliOptions& o) {
   boost::system::error_code ec;
   auto value = boost::json::parse(text, ec);
   if (ec) return Error(ragcache::Errc::invalid_argument, "--ticket is not JSON: " + ec.message());
-  return limits::finish_request_from_json(value, o.doc_id);
+  return docs::finish_request_from_json(value, o.doc_id);
 }
 
-void print_record(const limits::DocRecord& d) {
+void print_record(const docs::DocRecord& d) {
   std::cout << "document     " << d.doc_id << "\n"
             << "status       " << d.status << "\n"
             << "content      " << (d.content_sha256.empty() ? "-" : d.content_sha256) << "\n"
@@ -123,7 +123,7 @@ int fail_with(const std::string& what, const Error& e) {
   return 1;
 }
 
-asio::awaitable<int> run(limits::DocRegistry& docs, const DocsCliOptions& o) {
+asio::awaitable<int> run(docs::DocRegistry& docs, const DocsCliOptions& o) {
   const std::string& a = o.action;
   if (a == "show") {
     auto rec = co_await docs.get(o.doc_id);
@@ -132,7 +132,7 @@ asio::awaitable<int> run(limits::DocRegistry& docs, const DocsCliOptions& o) {
       std::cerr << "document " << o.doc_id << " not found\n";
       co_return 5;
     }
-    if (o.json) std::cout << boost::json::serialize(limits::to_json(**rec)) << "\n";
+    if (o.json) std::cout << boost::json::serialize(docs::to_json(**rec)) << "\n";
     else print_record(**rec);
     co_return 0;
   }
@@ -141,11 +141,11 @@ asio::awaitable<int> run(limits::DocRegistry& docs, const DocsCliOptions& o) {
     if (!sha) co_return fail_with(a, sha.error());
     auto r = co_await docs.begin(o.doc_id, *sha, o.holder, o.source);
     if (!r) co_return fail_with(a, r.error());
-    std::cout << boost::json::serialize(limits::to_json(*r)) << "\n";
+    std::cout << boost::json::serialize(docs::to_json(*r)) << "\n";
     switch (r->status) {
-      case limits::BeginResult::Status::acquired: co_return 0;
-      case limits::BeginResult::Status::unchanged: co_return 2;
-      case limits::BeginResult::Status::busy: co_return 3;
+      case docs::BeginResult::Status::acquired: co_return 0;
+      case docs::BeginResult::Status::unchanged: co_return 2;
+      case docs::BeginResult::Status::busy: co_return 3;
     }
     co_return 1;
   }
@@ -163,19 +163,19 @@ asio::awaitable<int> run(limits::DocRegistry& docs, const DocsCliOptions& o) {
     std::cout << (*ok ? "renewed" : "lease lost: another worker holds the document") << "\n";
     co_return *ok ? 0 : 4;
   }
-  Result<limits::FinishResult> done = Error(ragcache::Errc::internal);
+  Result<docs::FinishResult> done = Error(ragcache::Errc::internal);
   if (a == "finish") {
     done = co_await docs.finish(req->ticket, o.chunks);
   } else {
     done = co_await docs.fail(req->ticket, o.reason);
   }
   if (!done) co_return fail_with(a, done.error());
-  std::cout << boost::json::serialize(limits::to_json(*done)) << "\n";
+  std::cout << boost::json::serialize(docs::to_json(*done)) << "\n";
   co_return 0;
 }
 
 int run_docs_command(const DocsCliOptions& o) {
-  if (auto v = limits::validate_doc_id(o.doc_id); !v) return fail_with(o.action, v.error());
+  if (auto v = docs::validate_doc_id(o.doc_id); !v) return fail_with(o.action, v.error());
   asio::io_context io;
   const std::string state_url = pick_url(o.state_redis, o.redis);
   const std::string cache_url = pick_url(o.cache_redis, o.redis);
@@ -187,7 +187,7 @@ int run_docs_command(const DocsCliOptions& o) {
     if (!cache) return fail_with(o.action, cache.error());
     cache_owner = std::move(*cache);
   }
-  limits::DocRegistry docs(**state, cache_owner ? *cache_owner : **state);
+  docs::DocRegistry docs(**state, cache_owner ? *cache_owner : **state);
   return run_to_completion(io, run(docs, o));
 }
 

@@ -20,7 +20,7 @@
 #include "app/cli_runtime.h"
 #include "app/commands.h"
 #include "gateway/caller.h"
-#include "domain/limits/hot_questions.h"
+#include "domain/hot/hot_questions.h"
 #include "redis/client.h"
 
 namespace ragcache::app {
@@ -45,7 +45,7 @@ std::string redis_url(const HotCliOptions& o) {
   return "redis://127.0.0.1:6379";
 }
 
-void print_table(const std::vector<limits::HotQuestion>& questions, const limits::HotQuery& q, const std::string& ns) {
+void print_table(const std::vector<hot::HotQuestion>& questions, const hot::HotQuery& q, const std::string& ns) {
   std::cout << "most asked in namespace " << ns << ", last " << q.window.count() << "h\n";
   if (questions.empty()) {
     std::cout << "(no questions recorded)\n";
@@ -63,14 +63,14 @@ std::string scope_of(const HotCliOptions& o) {
   return gateway::tenant_scoped_id(gateway::kAllTenants, o.ns);
 }
 
-asio::awaitable<int> run(limits::HotQuestions& hot, const HotCliOptions& o, limits::HotQuery q) {
+asio::awaitable<int> run(hot::HotQuestions& hot, const HotCliOptions& o, hot::HotQuery q) {
   auto top = co_await hot.top(scope_of(o), q.window, q.k);
   if (!top) {
     std::cerr << "ragcache hot: " << top.error().message() << "\n";
     co_return 1;
   }
   if (o.json) {
-    std::cout << boost::json::serialize(limits::hot_to_json(*top)) << "\n";
+    std::cout << boost::json::serialize(hot::hot_to_json(*top)) << "\n";
   } else {
     print_table(*top, q, o.ns);
   }
@@ -78,12 +78,12 @@ asio::awaitable<int> run(limits::HotQuestions& hot, const HotCliOptions& o, limi
 }
 
 int run_hot_command(const HotCliOptions& o) {
-  auto query = limits::parse_hot_query(o.window, o.k);
+  auto query = hot::parse_hot_query(o.window, o.k);
   if (!query) {
     std::cerr << "ragcache hot: " << query.error().message() << "\n";
     return 1;
   }
-  if (auto v = limits::validate_namespace(o.ns); !v) {
+  if (auto v = hot::validate_namespace(o.ns); !v) {
     std::cerr << "ragcache hot: " << v.error().message() << "\n";
     return 1;
   }
@@ -93,7 +93,7 @@ int run_hot_command(const HotCliOptions& o) {
     std::cerr << "ragcache hot: " << client.error().message() << "\n";
     return 1;
   }
-  limits::HotQuestions hot(**client);
+  hot::HotQuestions hot(**client);
   return run_to_completion(io, run(hot, o, *query));
 }
 

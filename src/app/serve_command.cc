@@ -256,9 +256,9 @@ int run_serve(const ServeConfig& config) {
       config.limits_on_redis_error == "closed" ? limits::FailureMode::closed : limits::FailureMode::open;
   limits::RateLimiter rate_limiter(**state_redis, {.on_error = limits_on_error});
   limits::TokenQuota token_quota(**state_redis, {.on_error = limits_on_error});
-  limits::HotQuestions hot(**cache_redis);
+  hot::HotQuestions hot(**cache_redis);
   gateway::HotRecorder hot_recorder(hot, ctx.get_executor());  // batched hot-question writes
-  limits::DocRegistry docs(**state_redis, **cache_redis);
+  docs::DocRegistry docs(**state_redis, **cache_redis);
   // Embeddings cache (emb:<model>:<sha256>): for /v1/embeddings and the openai embedder.
   embed::EmbeddingCache embedding_cache(**cache_redis,
                                         {.ttl = std::chrono::seconds(std::max<std::int64_t>(1, config.embeddings_cache_ttl_seconds))});

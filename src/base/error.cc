@@ -2,30 +2,19 @@
 
 #include <boost/throw_exception.hpp>
 
+#include "base/error_category.h"
+
 namespace ragcache {
-namespace {
-
-class GenericCategory final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "ragcache"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "ok";
-      case Errc::invalid_argument: return "invalid argument";
-      case Errc::timeout: return "timed out";
-      case Errc::cancelled: return "cancelled";
-      case Errc::unavailable: return "unavailable";
-      case Errc::internal: return "internal error";
-    }
-    return "unknown error";
-  }
-};
-
-}  // namespace
-
 const boost::system::error_category& generic_category() {
-  static const GenericCategory category;
-  return category;
+  static const TableCategory<Errc> instance("ragcache", {
+      {Errc::ok, "ok"},
+      {Errc::invalid_argument, "invalid argument"},
+      {Errc::timeout, "timed out"},
+      {Errc::cancelled, "cancelled"},
+      {Errc::unavailable, "unavailable"},
+      {Errc::internal, "internal error"},
+  });
+  return instance;
 }
 
 std::string Error::message() const {

@@ -67,7 +67,10 @@ using Result = boost::system::result<T, Error>;
 
 }  // namespace ragcache
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::Errc> : std::true_type {};
-}  // namespace boost::system
+// Marks a layer's error enum as an error-code enum (base/error_category.h shows the whole
+// pattern). Write it at global scope after the enum.
+#define RAGCACHE_ERROR_CODE_ENUM(E) \
+  template <>                       \
+  struct boost::system::is_error_code_enum<E> : std::true_type {}
+
+RAGCACHE_ERROR_CODE_ENUM(ragcache::Errc);

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 
-#include "embed/utf8.h"
+#include "tokens/utf8.h"
 
 namespace ragcache::embed {
+
+// UTF-8 is tokens/utf8.h's (the one UTF-8 module); embed keeps only its character classes.
+using tokens::decode_utf8;
 
 std::u32string nfkc_code_points(std::string_view utf8) {
   if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {

@@ -4,10 +4,16 @@
 #include <set>
 #include <unordered_map>
 
+#include "embed/char_classes.h"
 #include "embed/text_features.h"
-#include "embed/utf8.h"
+#include "tokens/utf8.h"
 
 namespace ragcache::embed {
+
+// UTF-8 is tokens/utf8.h's (the one UTF-8 module); embed keeps only its character classes.
+using tokens::decode_utf8;
+using tokens::encode_utf8;
+
 namespace {
 
 bool is_upper(char32_t c) { return is_letter(c) && fold(c) != c && !is_cjk(c); }

@@ -3,9 +3,13 @@
 #include <algorithm>
 
 #include "embed/nfkc.h"
-#include "embed/utf8.h"
+#include "tokens/utf8.h"
 
 namespace ragcache::embed {
+
+// UTF-8 is tokens/utf8.h's (the one UTF-8 module); embed keeps only its character classes.
+using tokens::decode_utf8;
+
 namespace {
 
 constexpr char32_t kWordBoundary = 0x2581;  // "▁"

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "embed/utf8.h"
+#include "embed/char_classes.h"
+#include "tokens/utf8.h"
 
 namespace ragcache::embed {
 namespace {
 
+using tokens::decode_utf8;
+using tokens::encode_utf8;
 using WordSet = std::unordered_set<std::string_view>;
 
 const WordSet& stop_words() {

@@ -9,7 +9,7 @@
 #include <chrono>
 
 #include "domain/cache/canonical_key.h"
-#include "domain/limits/limit_headers.h"
+#include "gateway/limit_headers.h"
 #include "domain/session/validation.h"
 #include "gateway/answer_lines.h"
 #include "gateway/answer_producer.h"
@@ -20,6 +20,7 @@
 #include "gateway/semantic_step.h"
 #include "gateway/upstream_call.h"
 #include "redis/errors.h"
+#include "tokens/chat.h"
 
 namespace ragcache::gateway {
 
@@ -39,8 +40,12 @@ struct ChatFlow {
   std::vector<session::Message> to_append;
   // key
   bool cacheable = false;
+  // The exact lookup could not ask Redis (down, slow, refusing): nothing more is asked of the
+  // cache, but the answer still goes through the single flight, which shares one in-process
+  // generation among this gateway's callers of the key without Redis (single_flight.h).
+  bool redis_down = false;
   std::string bypass_detail;
-  std::optional<limits::SourceSnapshot> sources;
+  std::optional<docs::SourceSnapshot> sources;
   std::vector<cache::ChatMessage> key_messages;
   std::optional<cache::CacheKey> key;
   // lookup
@@ -89,7 +94,7 @@ void fail_with(ChatFlow& f, FailureReply reply, std::string_view label = "ERROR"
   f.failure_label = label;
 }
 
-asio::awaitable<void> record_hot(limits::HotQuestions* hot, std::string ns, std::string question) {
+asio::awaitable<void> record_hot(hot::HotQuestions* hot, std::string ns, std::string question) {
   auto r = co_await hot->record(ns, question);
   if (!r) spdlog::debug("hot question not recorded: {}", r.error().message());
 }
@@ -184,7 +189,7 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::key_step(ChatFlow& f) {
   if (f.in.controls.source_docs && deps_.docs && f.cacheable) {
     auto snap = co_await deps_.docs->links().snapshot(*f.in.controls.source_docs);
     if (!snap) {
-      if (snap.error().code.category() != redis::category()) {
+      if (!redis::is_unavailable(snap.error())) {
         fail_with(f, failure_reply(http::invalid_request("X-Source-Docs: " + snap.error().message(), "X-Source-Docs")));
         co_return Next::failed;
       }
@@ -234,13 +239,13 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::lookup_step(ChatFlow& f) {
       spdlog::warn("exact cache entry {} is not a stored answer: treated as a miss", f.key->hash);
     } else if (!hit) {
       metrics_.redis_errors.inc();
-      f.cacheable = false;
+      f.redis_down = true;
       f.bypass_detail = "redis-unavailable";
     }
   }
   // The semantic cache, only after an exact miss: an exact hit pays nothing for it.
   f.semantic = plan_semantic({.enabled = deps_.semantic != nullptr,
-                              .cacheable = f.cacheable,
+                              .cacheable = f.cacheable && !f.redis_down,
                               .plain_text = f.in.not_plain_text.empty(),
                               .no_cache = cc.no_cache,
                               .has_source_docs = f.in.controls.source_docs.has_value(),
@@ -267,21 +272,21 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::lookup_step(ChatFlow& f) {
       co_return Next::answered;
     }
   } else if (!hit) {
-    if (hit.error().code.category() == redis::category()) metrics_.redis_errors.inc();
+    if (redis::is_unavailable(hit.error())) metrics_.redis_errors.inc();
     spdlog::debug("semantic lookup skipped: {}", hit.error().message());
   }
   co_return Next::proceed;
 }
 
 std::int64_t ChatPipeline::estimate_tokens(const ChatFlow& f) const {
-  // Prompt: counted (exactly when the BPE counter is configured) with the chat format's overhead;
-  // answer: the request's output limit when given, else a default.
-  std::int64_t prompt = 3;
+  // Prompt: counted (exactly when the BPE counter is configured) with the chat format's overhead
+  // (tokens/chat.h, the one formula); answer: the request's output limit when given, else a default.
+  std::size_t messages = 0;
   for (const auto& m : f.in.messages) {
-    const auto text = static_cast<std::int64_t>(deps_.token_counter ? deps_.token_counter->count(m.content)
-                                                                    : m.content.size() / 4);
-    prompt += 4 + text;
+    const std::size_t text = deps_.token_counter ? deps_.token_counter->count(m.content) : m.content.size() / 4;
+    messages += tokens::chat_message_tokens(tokens::kTokensPerRole, text);
   }
+  const auto prompt = static_cast<std::int64_t>(tokens::chat_prompt_tokens(messages));
   return prompt + f.in.max_output_tokens.value_or(options_.default_completion_estimate);
 }
 
@@ -302,8 +307,8 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::reserve_step(ChatFlow& f) {
   if (!decision->allowed) {
     FailureReply refused;
     refused.status = 429;
-    refused.body = limits::token_quota_error_body(*decision);
-    for (auto& h : limits::token_quota_headers(*decision)) refused.headers.emplace_back(h.name, h.value);
+    refused.body = token_quota_error_body(*decision);
+    for (auto& h : token_quota_headers(*decision)) refused.headers.emplace_back(h.name, h.value);
     fail_with(f, std::move(refused), "RATE_LIMITED");
     co_return Next::failed;
   }
@@ -315,7 +320,8 @@ asio::awaitable<ChatPipeline::Next> ChatPipeline::generate_step(ChatFlow& f) {
   const auto generation_start = Clock::now();
   Next next = Next::proceed;
   // Nothing may be cached, or the caller skips the lookup: one straight call (a no-cache answer
-  // is still stored). Otherwise the answer is shared through the single flight.
+  // is still stored). Otherwise the answer is shared through the single flight, also when Redis
+  // is down: then at most one model call per key on this gateway, its other callers SHARED.
   if (!f.cacheable || f.in.controls.cache_control.no_cache) {
     next = co_await generate_direct(f);
   } else {

@@ -2,7 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "domain/limits/limit_headers.h"
+#include "gateway/limit_headers.h"
 #include "gateway/dashboard/routes.h"
 #include "gateway/passthrough.h"
 #include "http/standard_routes.h"
@@ -65,9 +65,9 @@ asio::awaitable<bool> Gateway::within_request_rate(const Caller& caller, http::R
   }
   if (decision->allowed) co_return true;
   http::Headers headers;
-  for (auto& h : limits::rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
+  for (auto& h : rate_limit_headers(*decision)) headers.emplace_back(h.name, h.value);
   // Named, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
-  http::Response refused{429, "application/json", limits::rate_limit_error_body(*decision), std::move(headers)};
+  http::Response refused{429, "application/json", rate_limit_error_body(*decision), std::move(headers)};
   co_await w.send(std::move(refused));
   co_return false;
 }

@@ -9,8 +9,8 @@
 #include "domain/auth/key_store.h"
 #include "domain/cache/exact_cache.h"
 #include "domain/cache/single_flight.h"
-#include "domain/limits/doc_registry.h"
-#include "domain/limits/hot_questions.h"
+#include "domain/docs/doc_registry.h"
+#include "domain/hot/hot_questions.h"
 #include "domain/limits/limit_types.h"
 #include "domain/limits/rate_limiter.h"
 #include "domain/limits/token_quota.h"
@@ -61,9 +61,9 @@ struct GatewayDeps {
   http::MetricsRegistry* metrics = nullptr;
   limits::RateLimiter* rate_limiter = nullptr;  // needed when options.rate is set
   limits::TokenQuota* token_quota = nullptr;    // needed when options.tokens is set
-  limits::HotQuestions* hot = nullptr;          // optional: hot-question ranking
+  hot::HotQuestions* hot = nullptr;          // optional: hot-question ranking
   HotRecorder* hot_recorder = nullptr;          // optional: batches the hot writes (else one per request)
-  limits::DocRegistry* docs = nullptr;          // optional: document registry + X-Source-Docs
+  docs::DocRegistry* docs = nullptr;          // optional: document registry + X-Source-Docs
   std::shared_ptr<const session::TokenCounter> token_counter;  // prompt estimates for quotas
   semantic::SemanticCache* semantic = nullptr;  // optional: the semantic step (nullptr: off)
   embed::EmbeddingCache* embeddings = nullptr;  // optional: per-input cache of /v1/embeddings

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <spdlog/spdlog.h>
 
-#include "domain/limits/question_text.h"
+#include "domain/hot/question_text.h"
 
 namespace ragcache::gateway {
 
@@ -33,7 +33,7 @@ std::string HotTally::key_of(std::string_view ns, std::string_view normalised, s
 bool HotTally::add(std::string_view ns, std::string_view question, std::int64_t hour) {
   // Keyed by the normalised text, so "What is RAG?" and "what is rag" are one entry; the text
   // kept is one the recorder normalises to the same thing.
-  std::string normalised = limits::normalize_question(question, max_question_bytes_);
+  std::string normalised = hot::normalize_question(question, max_question_bytes_);
   if (normalised.empty()) return false;
   auto [it, inserted] = entries_.try_emplace(key_of(ns, normalised, hour));
   if (inserted) {
@@ -46,7 +46,7 @@ bool HotTally::add(std::string_view ns, std::string_view question, std::int64_t 
 }
 
 bool HotTally::contains(std::string_view ns, std::string_view question, std::int64_t hour) const {
-  return entries_.contains(key_of(ns, limits::normalize_question(question, max_question_bytes_), hour));
+  return entries_.contains(key_of(ns, hot::normalize_question(question, max_question_bytes_), hour));
 }
 
 std::vector<HotTally::Entry> HotTally::take() {
@@ -67,10 +67,10 @@ constexpr std::size_t kDropFactor = 4;
 // The loop, its timers and the batch being written live on one strand; the tally is shared with
 // add() under the mutex.
 struct HotRecorder::State {
-  State(limits::HotQuestions& h, asio::any_io_executor ex, HotRecorderOptions o)
+  State(hot::HotQuestions& h, asio::any_io_executor ex, HotRecorderOptions o)
       : hot(h), strand(asio::make_strand(ex)), opts(o), tally(h.options().max_question_bytes), wake(strand), done(strand) {}
 
-  limits::HotQuestions& hot;
+  hot::HotQuestions& hot;
   asio::strand<asio::any_io_executor> strand;
   HotRecorderOptions opts;
 
@@ -93,7 +93,7 @@ using StatePtr = std::shared_ptr<HotRecorder::State>;
 asio::awaitable<void> write_entries(StatePtr st, const std::vector<HotTally::Entry>& batch, std::size_t& next) {
   while (next < batch.size()) {
     const auto& e = batch[next++];
-    const limits::HotQuestions::Clock::time_point at{std::chrono::hours(e.hour)};
+    const hot::HotQuestions::Clock::time_point at{std::chrono::hours(e.hour)};
     auto r = co_await st->hot.record(e.ns, e.question, at, e.count);
     if (!r) spdlog::debug("hot question not recorded ({} times): {}", e.count, r.error().message());
   }
@@ -134,7 +134,7 @@ asio::awaitable<void> stop_on_strand(StatePtr st) {
 
 }  // namespace
 
-HotRecorder::HotRecorder(limits::HotQuestions& hot, asio::any_io_executor executor, HotRecorderOptions options)
+HotRecorder::HotRecorder(hot::HotQuestions& hot, asio::any_io_executor executor, HotRecorderOptions options)
     : state_(std::make_shared<State>(hot, std::move(executor), options)) {
   asio::co_spawn(state_->strand, run_loop(state_), asio::detached);
 }
@@ -142,7 +142,7 @@ HotRecorder::HotRecorder(limits::HotQuestions& hot, asio::any_io_executor execut
 HotRecorder::~HotRecorder() = default;
 
 void HotRecorder::add(std::string_view ns, std::string_view question) {
-  const auto hour = limits::hour_index(limits::HotQuestions::Clock::now());
+  const auto hour = hot::hour_index(hot::HotQuestions::Clock::now());
   std::size_t pending;
   {
     std::lock_guard lock(state_->mu);

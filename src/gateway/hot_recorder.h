@@ -33,7 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/limits/hot_questions.h"
+#include "domain/hot/hot_questions.h"
 
 namespace ragcache::gateway {
 
@@ -43,11 +43,11 @@ class HotTally {
   struct Entry {
     std::string ns;
     std::string question;  // as first asked (HotQuestions::record normalises it again)
-    std::int64_t hour = 0;  // limits::hour_index of when it was asked
+    std::int64_t hour = 0;  // hot::hour_index of when it was asked
     std::int64_t count = 0;
   };
 
-  explicit HotTally(std::size_t max_question_bytes = limits::kDefaultQuestionBytes)
+  explicit HotTally(std::size_t max_question_bytes = hot::kDefaultQuestionBytes)
       : max_question_bytes_(max_question_bytes) {}
 
   // Counts one question. False when nothing is left of it after normalisation (not counted).
@@ -71,7 +71,7 @@ struct HotRecorderOptions {
 
 class HotRecorder {
  public:
-  HotRecorder(limits::HotQuestions& hot, boost::asio::any_io_executor executor, HotRecorderOptions options = {});
+  HotRecorder(hot::HotQuestions& hot, boost::asio::any_io_executor executor, HotRecorderOptions options = {});
   ~HotRecorder();
   HotRecorder(const HotRecorder&) = delete;
   HotRecorder& operator=(const HotRecorder&) = delete;

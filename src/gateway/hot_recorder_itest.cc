@@ -26,17 +26,17 @@ struct Fixture {
     redis::ClientOptions o;
     o.url = server.url();
     client = std::move(redis::Client::create(io.get_executor(), o).value());
-    hot = std::make_unique<limits::HotQuestions>(*client,
-                                                 limits::HotOptions{.key_prefix = ragcache::testing::key_prefix() + "hot:"});
+    hot = std::make_unique<hot::HotQuestions>(*client,
+                                                 hot::HotOptions{.key_prefix = ragcache::testing::key_prefix() + "hot:"});
   }
-  std::vector<limits::HotQuestion> top(const std::string& ns) {
+  std::vector<hot::HotQuestion> top(const std::string& ns) {
     auto r = run_async(io, hot->top(ns, std::chrono::hours(1), 10), 10s);
     EXPECT_TRUE(r) << r.error().message();
-    return r ? *r : std::vector<limits::HotQuestion>{};
+    return r ? *r : std::vector<hot::HotQuestion>{};
   }
   // Runs the io_context until the ranking of ns has `want` questions (or a generous deadline).
-  std::vector<limits::HotQuestion> top_when(const std::string& ns, std::size_t want) {
-    std::vector<limits::HotQuestion> got;
+  std::vector<hot::HotQuestion> top_when(const std::string& ns, std::size_t want) {
+    std::vector<hot::HotQuestion> got;
     const auto deadline = std::chrono::steady_clock::now() + ragcache::testing::scaled(std::chrono::seconds(4));
     while (std::chrono::steady_clock::now() < deadline) {
       got = top(ns);
@@ -49,7 +49,7 @@ struct Fixture {
   RedisServer server;
   asio::io_context io;
   std::unique_ptr<redis::Client> client;
-  std::unique_ptr<limits::HotQuestions> hot;
+  std::unique_ptr<hot::HotQuestions> hot;
 };
 
 TEST(HotRecorder, StopFlushesEverythingPending) {
@@ -61,9 +61,9 @@ TEST(HotRecorder, StopFlushesEverythingPending) {
   run_async(f.io, rec.stop(), 10s);
   auto top = f.top("ns1");
   ASSERT_EQ(top.size(), 2u);
-  EXPECT_EQ(top[0], (limits::HotQuestion{"what is rag", 3}));
-  EXPECT_EQ(top[1], (limits::HotQuestion{"what is redis", 1}));
-  EXPECT_EQ(f.top("ns2"), (std::vector<limits::HotQuestion>{{"what is rag", 1}}));
+  EXPECT_EQ(top[0], (hot::HotQuestion{"what is rag", 3}));
+  EXPECT_EQ(top[1], (hot::HotQuestion{"what is redis", 1}));
+  EXPECT_EQ(f.top("ns2"), (std::vector<hot::HotQuestion>{{"what is rag", 1}}));
   EXPECT_EQ(rec.dropped(), 0u);
   run_async(f.io, rec.stop(), 10s);  // a second stop is harmless
 }
@@ -74,7 +74,7 @@ TEST(HotRecorder, FlushesOnItsInterval) {
   rec.add("ns", "first question");
   rec.add("ns", "first question");
   auto top = f.top_when("ns", 1);
-  EXPECT_EQ(top, (std::vector<limits::HotQuestion>{{"first question", 2}}));
+  EXPECT_EQ(top, (std::vector<hot::HotQuestion>{{"first question", 2}}));
   EXPECT_GE(rec.batches_written(), 1u);
   run_async(f.io, rec.stop(), 10s);
 }
@@ -102,7 +102,7 @@ TEST(HotRecorder, CountsFromManyThreadsAddUp) {
   run_async(f.io, rec.stop(), 10s);
   auto top = f.top("ns");  // a tie: in either order
   std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.question < b.question; });
-  EXPECT_EQ(top, (std::vector<limits::HotQuestion>{{"even", 1000}, {"odd", 1000}}));
+  EXPECT_EQ(top, (std::vector<hot::HotQuestion>{{"even", 1000}, {"odd", 1000}}));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 std::map<std::string, std::int64_t> counts(std::vector<HotTally::Entry> entries) {
   std::map<std::string, std::int64_t> out;
   for (const auto& e : entries) {
-    out[e.ns + "|" + std::to_string(e.hour) + "|" + limits::normalize_question(e.question)] += e.count;
+    out[e.ns + "|" + std::to_string(e.hour) + "|" + hot::normalize_question(e.question)] += e.count;
   }
   return out;
 }
@@ -55,7 +55,7 @@ TEST(HotTally, TheKeptTextNormalisesLikeTheOriginal) {
   t.add("default", long_q, 1);
   auto entries = t.take();
   ASSERT_EQ(entries.size(), 1u);
-  EXPECT_EQ(limits::normalize_question(entries[0].question, 10), limits::normalize_question(long_q, 10));
+  EXPECT_EQ(hot::normalize_question(entries[0].question, 10), hot::normalize_question(long_q, 10));
 }
 
 }  // namespace

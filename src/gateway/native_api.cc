@@ -7,7 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "http/api_error.h"
-#include "domain/limits/doc_types.h"
+#include "domain/docs/doc_types.h"
 #include "gateway/gateway.h"
 #include "gateway/request_controls.h"
 #include "redis/errors.h"
@@ -248,44 +248,44 @@ asio::awaitable<void> Gateway::stats(http::Request&, http::ResponseWriter& w) {
 asio::awaitable<void> Gateway::doc_begin(http::Request& req, http::ResponseWriter& w) {
   auto body = co_await json_body(req, w);
   if (!body) co_return;
-  auto parsed = limits::begin_request_from_json(*body);
+  auto parsed = docs::begin_request_from_json(*body);
   if (!parsed) {
     co_await w.send_error(http::invalid_request(parsed.error().message()));
     co_return;
   }
   auto r = co_await deps_.docs->begin(req.param("id"), parsed->content_sha256, parsed->holder, parsed->source);
   if (!r) {
-    co_await w.send_error(r.error().code.category() == redis::category()
+    co_await w.send_error(redis::is_unavailable(r.error())
                               ? http::service_unavailable("Document registry unavailable: " + r.error().message())
                               : http::invalid_request(r.error().message()));
     co_return;
   }
-  co_await w.send_json(200, json::serialize(limits::to_json(*r)));
+  co_await w.send_json(200, json::serialize(docs::to_json(*r)));
 }
 
 asio::awaitable<void> Gateway::doc_end(http::Request& req, http::ResponseWriter& w) {
   auto body = co_await json_body(req, w);
   if (!body) co_return;
-  auto parsed = limits::finish_request_from_json(*body, req.param("id"));
+  auto parsed = docs::finish_request_from_json(*body, req.param("id"));
   if (!parsed) {
     co_await w.send_error(http::invalid_request(parsed.error().message()));
     co_return;
   }
   const bool finish = req.path().ends_with("/finish");
   // if/else, not `cond ? co_await a : co_await b`: GCC 12 miscompiles that (double free).
-  Result<limits::FinishResult> r = Error(ragcache::Errc::internal);
+  Result<docs::FinishResult> r = Error(ragcache::Errc::internal);
   if (finish) {
     r = co_await deps_.docs->finish(parsed->ticket, parsed->chunk_count);
   } else {
     r = co_await deps_.docs->fail(parsed->ticket, parsed->error);
   }
   if (!r) {
-    co_await w.send_error(r.error().code.category() == redis::category()
+    co_await w.send_error(redis::is_unavailable(r.error())
                               ? http::service_unavailable("Document registry unavailable: " + r.error().message())
                               : http::error_for_status(409, r.error().message()));
     co_return;
   }
-  co_await w.send_json(200, json::serialize(limits::to_json(*r)));
+  co_await w.send_json(200, json::serialize(docs::to_json(*r)));
 }
 
 asio::awaitable<void> Gateway::doc_get(http::Request& req, http::ResponseWriter& w) {
@@ -298,7 +298,7 @@ asio::awaitable<void> Gateway::doc_get(http::Request& req, http::ResponseWriter&
     co_await w.send_error(http::not_found("No document '" + std::string(req.param("id")) + "'"));
     co_return;
   }
-  co_await w.send_json(200, json::serialize(limits::to_json(**r)));
+  co_await w.send_json(200, json::serialize(docs::to_json(**r)));
 }
 
 asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w, const Caller& caller, RequestLog&) {
@@ -316,7 +316,7 @@ asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w, 
   }
   auto window_q = req.query("window");
   auto k_q = req.query("k");
-  auto query = limits::parse_hot_query(window_q ? std::optional<std::string_view>(*window_q) : std::nullopt,
+  auto query = hot::parse_hot_query(window_q ? std::optional<std::string_view>(*window_q) : std::nullopt,
                                        k_q ? std::optional<std::string_view>(*k_q) : std::nullopt);
   if (!query) {
     co_await w.send_error(http::invalid_request(query.error().message()));
@@ -334,7 +334,7 @@ asio::awaitable<void> Gateway::hot(http::Request& req, http::ResponseWriter& w, 
     co_await w.send_error(http::service_unavailable("Hot ranking unavailable: " + top.error().message()));
     co_return;
   }
-  co_await w.send_json(200, json::serialize(limits::hot_to_json(*top)));
+  co_await w.send_json(200, json::serialize(hot::hot_to_json(*top)));
 }
 
 }  // namespace ragcache::gateway

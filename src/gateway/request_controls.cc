@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "domain/limits/doc_keys.h"
+#include "domain/docs/doc_keys.h"
 
 namespace ragcache::gateway {
 
@@ -87,7 +87,7 @@ boost::system::result<RequestControls, http::ApiError> parse_request_controls(co
     rc.session = std::move(*sid);
   }
   if (req.has_header("X-Source-Docs")) {
-    auto ids = limits::parse_source_docs(req.header("X-Source-Docs"), kMaxSourceDocs);
+    auto ids = docs::parse_source_docs(req.header("X-Source-Docs"), kMaxSourceDocs);
     if (!ids) return http::invalid_request("X-Source-Docs: " + ids.error().detail, "X-Source-Docs");
     rc.source_docs = std::move(*ids);
   }

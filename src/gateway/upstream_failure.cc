@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "base/error_category.h"
 #include "http/errors.h"
 
 namespace ragcache::gateway {
@@ -12,19 +13,6 @@ namespace {
 
 constexpr std::string_view kMarker = "upstream-failure ";
 
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "gateway"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "ok";
-      case Errc::upstream_status: return "upstream error status";
-      case Errc::upstream_protocol: return "malformed upstream response";
-    }
-    return "unknown gateway error";
-  }
-};
-
 std::string string_of(const json::object& o, std::string_view name) {
   const auto* v = o.if_contains(name);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -33,8 +21,12 @@ std::string string_of(const json::object& o, std::string_view name) {
 }  // namespace
 
 const boost::system::error_category& category() {
-  static const Category c;
-  return c;
+  static const TableCategory<Errc> instance("gateway", {
+      {Errc::ok, "ok"},
+      {Errc::upstream_status, "upstream error status"},
+      {Errc::upstream_protocol, "malformed upstream response"},
+  });
+  return instance;
 }
 
 Error upstream_failure_error(const UpstreamFailure& failure) {

@@ -52,7 +52,4 @@ FailureReply failure_reply(const http::ApiError& e);
 
 }  // namespace ragcache::gateway
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::gateway::Errc> : std::true_type {};
-}  // namespace boost::system
+RAGCACHE_ERROR_CODE_ENUM(ragcache::gateway::Errc);

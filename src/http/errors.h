@@ -37,7 +37,4 @@ inline boost::system::error_code make_error_code(HttpErrc e) {
 
 }  // namespace ragcache::http
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::http::HttpErrc> : std::true_type {};
-}  // namespace boost::system
+RAGCACHE_ERROR_CODE_ENUM(ragcache::http::HttpErrc);

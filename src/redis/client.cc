@@ -3,40 +3,32 @@
 #include "redis/cluster_router.h"
 #include "redis/errors.h"
 #include "redis/sentinel_router.h"
+#include "redis/single_router.h"
 #include "redis/topology_url.h"
 
 namespace ragcache::redis {
 
 Result<std::unique_ptr<Client>> Client::create(boost::asio::any_io_executor ex, ClientOptions options) {
-  if (is_cluster_url(options.url) || is_sentinel_url(options.url)) {
-    if (options.pool_size == 0) return Error(Errc::bad_url, "pool_size must be at least 1");
-    std::shared_ptr<Router> router;
-    Endpoint first;
-    if (is_cluster_url(options.url)) {
-      auto spec = parse_cluster_url(options.url);
-      if (!spec) return spec.error();
-      first = spec->seeds.front();
-      router = ClusterRouter::create(ex, std::move(*spec), options);
-    } else {
-      auto spec = parse_sentinel_url(options.url);
-      if (!spec) return spec.error();
-      first = spec->sentinels.front();
-      router = SentinelRouter::create(ex, std::move(*spec), options);
-    }
-    return std::unique_ptr<Client>(new Client(std::move(ex), std::move(first), std::move(options), std::move(router)));
-  }
-  auto endpoint = parse_endpoint(options.url);
-  if (!endpoint) return endpoint.error();
   if (options.pool_size == 0) return Error(Errc::bad_url, "pool_size must be at least 1");
-  return std::unique_ptr<Client>(new Client(std::move(ex), std::move(*endpoint), std::move(options)));
-}
-
-Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options)
-    : executor_(std::move(ex)), endpoint_(std::move(endpoint)), options_(std::move(options)) {
-  if (options_.circuit_breaker.failure_threshold > 0) breaker_ = std::make_unique<CircuitBreaker>(options_.circuit_breaker);
-  for (std::size_t i = 0; i < options_.pool_size; ++i) {
-    pool_.push_back(Connection::create(executor_, endpoint_, options_.connection));
+  std::shared_ptr<Router> router;
+  Endpoint first;
+  if (is_cluster_url(options.url)) {
+    auto spec = parse_cluster_url(options.url);
+    if (!spec) return spec.error();
+    first = spec->seeds.front();
+    router = ClusterRouter::create(ex, std::move(*spec), options);
+  } else if (is_sentinel_url(options.url)) {
+    auto spec = parse_sentinel_url(options.url);
+    if (!spec) return spec.error();
+    first = spec->sentinels.front();
+    router = SentinelRouter::create(ex, std::move(*spec), options);
+  } else {
+    auto endpoint = parse_endpoint(options.url);
+    if (!endpoint) return endpoint.error();
+    first = *endpoint;
+    router = std::make_shared<SingleRouter>(ex, std::move(*endpoint), options);
   }
+  return std::unique_ptr<Client>(new Client(std::move(ex), std::move(first), std::move(options), std::move(router)));
 }
 
 Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options, std::shared_ptr<Router> router)
@@ -44,32 +36,7 @@ Client::Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions
   if (options_.circuit_breaker.failure_threshold > 0) breaker_ = std::make_unique<CircuitBreaker>(options_.circuit_breaker);
 }
 
-Client::~Client() {
-  for (auto& conn : pool_) conn->close();
-  if (router_) router_->close();
-}
-
-Connection& Client::pick() {
-  // Least-loaded ready connection, scanning from a rotating start so ties spread out.
-  const std::size_t n = pool_.size();
-  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
-  Connection* best = nullptr;
-  for (std::size_t i = 0; i < n; ++i) {
-    Connection& c = *pool_[(start + i) % n];
-    if (!c.ready()) continue;
-    if (best == nullptr || c.load() < best->load()) best = &c;
-  }
-  // None ready: any connection still connecting queues the command until its deadline; a down
-  // one refuses it at once with not_connected.
-  if (best == nullptr) {
-    for (std::size_t i = 0; i < n; ++i) {
-      Connection& c = *pool_[(start + i) % n];
-      if (!c.down()) return c;
-    }
-    return *pool_[start % n];
-  }
-  return *best;
-}
+Client::~Client() { router_->close(); }
 
 CircuitBreaker::Admission Client::admit() {
   return breaker_ ? breaker_->admit(CircuitBreaker::Clock::now()) : CircuitBreaker::Admission::pass;
@@ -91,12 +58,7 @@ Error circuit_open_error() {
 boost::asio::awaitable<Result<Reply>> Client::exec(Command cmd, Connection::Timeout timeout) {
   const auto admission = admit();
   if (admission == CircuitBreaker::Admission::refused) co_return circuit_open_error();
-  Result<Reply> result = Error(Errc::closed);
-  if (router_) {
-    result = co_await router_->exec(std::move(cmd), timeout);
-  } else {
-    result = co_await pick().exec(std::move(cmd), timeout);
-  }
+  auto result = co_await router_->exec(std::move(cmd), timeout);
   record(admission, result);
   co_return result;
 }
@@ -105,12 +67,7 @@ boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(std::ve
                                                                          Connection::Timeout timeout) {
   const auto admission = admit();
   if (admission == CircuitBreaker::Admission::refused) co_return circuit_open_error();
-  Result<std::vector<Reply>> result = Error(Errc::closed);
-  if (router_) {
-    result = co_await router_->exec_pipeline(std::move(cmds), timeout);
-  } else {
-    result = co_await pick().exec_pipeline(std::move(cmds), timeout);
-  }
+  auto result = co_await router_->exec_pipeline(std::move(cmds), timeout);
   record(admission, result);
   co_return result;
 }
@@ -138,31 +95,13 @@ boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script, std::ve
   co_return reply;
 }
 
-std::unique_ptr<DedicatedConnection> Client::dedicated() {
-  if (router_) {
-    return std::make_unique<DedicatedConnection>(
-        Connection::create(executor_, router_->endpoint_for(std::nullopt), options_.connection));
-  }
-  return std::make_unique<DedicatedConnection>(Connection::create(executor_, endpoint_, options_.connection));
-}
+std::unique_ptr<DedicatedConnection> Client::dedicated() { return dedicated_to(router_->endpoint_for(std::nullopt)); }
 
 std::unique_ptr<DedicatedConnection> Client::dedicated(std::string_view routing_key) {
-  if (!router_) return dedicated();
-  return std::make_unique<DedicatedConnection>(
-      Connection::create(executor_, router_->endpoint_for(routing_key), options_.connection));
+  return dedicated_to(router_->endpoint_for(routing_key));
 }
 
-boost::asio::awaitable<Result<std::vector<Endpoint>>> Client::primaries() {
-  std::vector<Endpoint> out;
-  if (auto* cluster = dynamic_cast<ClusterRouter*>(router_.get())) {
-    auto refreshed = co_await cluster->refresh();
-    if (!refreshed) co_return refreshed.error();
-    out = cluster->primaries();
-  } else {
-    out.push_back(router_ ? router_->endpoint_for(std::nullopt) : endpoint_);
-  }
-  co_return out;
-}
+boost::asio::awaitable<Result<std::vector<Endpoint>>> Client::primaries() { return router_->primaries(); }
 
 std::unique_ptr<DedicatedConnection> Client::dedicated_to(const Endpoint& endpoint) {
   return std::make_unique<DedicatedConnection>(Connection::create(executor_, endpoint, options_.connection));
@@ -170,11 +109,7 @@ std::unique_ptr<DedicatedConnection> Client::dedicated_to(const Endpoint& endpoi
 
 std::shared_ptr<Subscriber> Client::subscriber(Subscriber::MessageHandler on_message,
                                                Subscriber::ResubscribedHandler on_resubscribed) {
-  if (!router_) {
-    return Subscriber::create(executor_, endpoint_, options_.connection, std::move(on_message),
-                              std::move(on_resubscribed));
-  }
-  // Cluster: Pub/Sub messages reach every node (Redis 7.0), so any node will do. Sentinel: the
+  // One server: always the same endpoint. Cluster: Pub/Sub messages reach every node (Redis 7.0), so any node will do. Sentinel: the
   // primary. Either way the subscriber asks the router again before each reconnect, so it
   // follows a failover.
   std::weak_ptr<Router> weak = router_;
@@ -187,12 +122,6 @@ std::shared_ptr<Subscriber> Client::subscriber(Subscriber::MessageHandler on_mes
                             std::move(where));
 }
 
-bool Client::connected() const {
-  if (router_) return router_->connected();
-  for (const auto& c : pool_) {
-    if (c->ready()) return true;
-  }
-  return false;
-}
+bool Client::connected() const { return router_->connected(); }
 
 }  // namespace ragcache::redis

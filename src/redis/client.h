@@ -3,10 +3,10 @@
 //   auto client = Client::create(io.get_executor(), {.url = "redis://127.0.0.1:6379"});
 //   auto reply = co_await (*client)->exec(Command("GET", key));
 //
-// Each command goes to the least-loaded ready connection of the pool; every connection pipelines
-// the commands of many concurrent callers. Blocking commands (XREAD BLOCK, BLPOP) must not share
+// Each command goes to the least-loaded ready connection of the pool (node_pool.h); every
+// connection pipelines the commands of many concurrent callers. Blocking commands (XREAD BLOCK, BLPOP) must not share
 // those connections: take a dedicated() one. Pub/Sub has its own class (subscriber.h).
-// The URL picks the mode: redis:// rediss:// unix:// (one server, the pool above),
+// The URL picks the router (router.h): redis:// rediss:// unix:// (one server, single_router.h),
 // redis-cluster:// (cluster_router.h: slot routing, MOVED/ASK, failover) or redis-sentinel://
 // (sentinel_router.h: the primary the sentinels name, followed across failovers). The API is the
 // same in every mode.
@@ -87,16 +87,14 @@ class Client {
   bool connected() const;
   // The circuit breaker (options.circuit_breaker); nullptr when it is off.
   const CircuitBreaker* circuit_breaker() const { return breaker_.get(); }
-  // The cluster or sentinel router; nullptr for a single server.
+  // Where commands go: the single-server, cluster or sentinel router (never null).
   Router* router() const { return router_.get(); }
   const Endpoint& endpoint() const { return endpoint_; }
   const ClientOptions& options() const { return options_; }
   boost::asio::any_io_executor executor() const { return executor_; }
 
  private:
-  Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options);
   Client(boost::asio::any_io_executor ex, Endpoint endpoint, ClientOptions options, std::shared_ptr<Router> router);
-  Connection& pick();
   // Breaker bookkeeping around one command (no-ops without a breaker).
   CircuitBreaker::Admission admit();
   template <class T>
@@ -105,9 +103,7 @@ class Client {
   boost::asio::any_io_executor executor_;
   Endpoint endpoint_;
   ClientOptions options_;
-  std::vector<std::shared_ptr<Connection>> pool_;
-  std::atomic<std::size_t> next_{0};
-  std::shared_ptr<Router> router_;  // cluster / sentinel mode; pool_ is empty then
+  std::shared_ptr<Router> router_;
   std::unique_ptr<CircuitBreaker> breaker_;  // options_.circuit_breaker.failure_threshold > 0
 };
 

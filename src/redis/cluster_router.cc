@@ -11,6 +11,7 @@
 #include "redis/cluster_slot.h"
 #include "redis/command_routing.h"
 #include "redis/errors.h"
+#include "redis/retry_policy.h"
 
 namespace ragcache::redis {
 namespace {
@@ -21,15 +22,6 @@ using std::chrono::milliseconds;
 // Redirects and retries one command may go through before its error is returned (its deadline
 // bounds it too).
 constexpr int kMaxAttempts = 40;
-
-asio::awaitable<void> sleep_for(milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(d);
-  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
-// 5, 10, 20, ... 200 ms: quick while a slot moves, gentle while a failover takes seconds.
-milliseconds backoff(int attempt) { return milliseconds(std::min(200, 5 << std::min(attempt, 6))); }
 
 Reply error_reply(std::string text) {
   Reply r;
@@ -44,17 +36,6 @@ asio::awaitable<Result<std::vector<Reply>>> send_group(std::shared_ptr<NodePool>
 }
 
 asio::awaitable<void> refresh_task(std::shared_ptr<ClusterRouter> router) { co_await router->refresh(); }
-
-asio::awaitable<void> periodic_refresh(std::weak_ptr<ClusterRouter> weak, milliseconds interval) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    timer.expires_after(interval);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    auto router = weak.lock();
-    if (!router || !router->is_open()) co_return;
-    co_await router->refresh();
-  }
-}
 
 }  // namespace
 
@@ -72,7 +53,8 @@ ClusterRouter::~ClusterRouter() { close(); }
 void ClusterRouter::start_periodic_refresh() {
   // The first refresh starts at once so the map is usually there before the first command.
   asio::co_spawn(executor_, refresh_task(shared_from_this()), asio::detached);
-  asio::co_spawn(executor_, periodic_refresh(weak_from_this(), kRefreshInterval), asio::detached);
+  auto refresh = [](ClusterRouter& router) -> asio::awaitable<void> { co_await router.refresh(); };
+  asio::co_spawn(executor_, refresh_every(weak_from_this(), kRefreshInterval, refresh), asio::detached);
 }
 
 bool ClusterRouter::is_open() const {
@@ -123,7 +105,13 @@ std::shared_ptr<NodePool> ClusterRouter::node_for_key(std::optional<std::string_
   return any;
 }
 
-std::vector<Endpoint> ClusterRouter::primaries() const {
+asio::awaitable<Result<std::vector<Endpoint>>> ClusterRouter::primaries() {
+  auto refreshed = co_await refresh();
+  if (!refreshed) co_return refreshed.error();
+  co_return known_primaries();
+}
+
+std::vector<Endpoint> ClusterRouter::known_primaries() const {
   std::lock_guard lock(mutex_);
   std::vector<Endpoint> out;
   std::vector<const NodePool*> seen;
@@ -156,36 +144,16 @@ bool ClusterRouter::connected() const {
 }
 
 void ClusterRouter::refresh_soon() {
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_ || refreshing_ || Clock::now() - last_refresh_ < kMinRefreshGap) return;
-  }
+  if (!is_open() || !gate_.due(kMinRefreshGap)) return;
   asio::co_spawn(executor_, refresh_task(shared_from_this()), asio::detached);
 }
 
 asio::awaitable<Result<void>> ClusterRouter::refresh() {
-  std::uint64_t seen = 0;
-  bool mine = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) co_return Error(Errc::closed);
-    seen = generation_;
-    if (!refreshing_) refreshing_ = mine = true;
-  }
-  if (!mine) {
-    // Another caller is refreshing: wait for its result rather than asking again.
-    for (int i = 0; i < 1000; ++i) {
-      co_await sleep_for(milliseconds(2));
-      std::lock_guard lock(mutex_);
-      if (generation_ != seen || !refreshing_) break;
-    }
-    co_return Result<void>();
-  }
+  if (!is_open()) co_return Error(Errc::closed);
+  // Another caller refreshing: its result is as good as ours.
+  if (!co_await gate_.enter()) co_return Result<void>();
   auto result = co_await fetch_and_apply();
-  std::lock_guard lock(mutex_);
-  refreshing_ = false;
-  ++generation_;
-  last_refresh_ = Clock::now();
+  gate_.leave();
   co_return result;
 }
 
@@ -310,13 +278,14 @@ asio::awaitable<Result<Reply>> ClusterRouter::exec(Command cmd, Connection::Time
       result = co_await node->pick().exec(cmd, remaining);
     }
     if (result) co_return result;
-    const Error& error = result.error();
-    if (error.code == Errc::server_error) {
-      if (auto redirect = parse_redirect(error.detail, node->endpoint().host)) {
-        auto target = node_at(redirect->target);
-        if (redirect->kind == Redirect::Kind::moved) {
+    const auto decision = classify(result.error(), node->endpoint().host);
+    switch (decision.action) {
+      case RetryAction::moved:
+      case RetryAction::ask: {
+        auto target = node_at(decision.redirect->target);
+        if (decision.action == RetryAction::moved) {
           ++moved_;
-          point_slot(redirect->slot, target);
+          point_slot(decision.redirect->slot, target);
           refresh_soon();
         } else {
           ++ask_;
@@ -325,21 +294,16 @@ asio::awaitable<Result<Reply>> ClusterRouter::exec(Command cmd, Connection::Time
         last = std::move(result);
         continue;
       }
-      if (!is_transient_cluster_error(error.detail)) co_return result;
-      refresh_soon();
-    } else if (error.code == Errc::not_connected || error.code == Errc::closed) {
-      // Not sent (node down, or dropped from the map by a refresh): safe to send again.
-      refresh_soon();
-    } else {
-      // Lost or timed out in flight: it may have run, so the caller decides.
-      if (error.code == Errc::connection_lost || error.code == Errc::timeout) refresh_soon();
-      co_return result;
+      case RetryAction::refresh_and_resend: refresh_soon(); break;
+      case RetryAction::refresh_and_give_up: refresh_soon(); co_return result;
+      case RetryAction::give_up:
+      case RetryAction::done: co_return result;
     }
     ++retries_;
     last = std::move(result);
     remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (remaining <= milliseconds(0)) break;
-    co_await sleep_for(std::min(backoff(attempt), remaining));
+    co_await sleep_for(std::min(retry_backoff(attempt), remaining));
   }
   co_return last;
 }
@@ -404,14 +368,16 @@ asio::awaitable<Result<std::vector<Reply>>> ClusterRouter::exec_pipeline(std::ve
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& group = groups[g];
     auto& replies = group_replies[g];
-    if (!replies && replies.error().code != Errc::not_connected && replies.error().code != Errc::closed) {
-      if (replies.error().code == Errc::connection_lost || replies.error().code == Errc::timeout) refresh_soon();
-      co_return replies.error();
+    if (!replies) {
+      const auto action = classify(replies.error(), nodes[group.node]->endpoint().host).action;
+      if (action == RetryAction::refresh_and_give_up) refresh_soon();
+      if (action != RetryAction::refresh_and_resend) co_return replies.error();
     }
     for (std::size_t k = 0; k < group.positions.size(); ++k) {
       const std::size_t pos = group.positions[k];
-      const bool resend = !replies || ((*replies)[k].is_error() && (parse_redirect((*replies)[k].str, "").has_value() ||
-                                                                   is_transient_cluster_error((*replies)[k].str)));
+      const auto action = replies ? classify((*replies)[k], "").action : RetryAction::refresh_and_resend;
+      const bool resend = action != RetryAction::done && action != RetryAction::give_up &&
+                          action != RetryAction::refresh_and_give_up;
       if (!resend) {
         out[pos] = std::move((*replies)[k]);
         continue;

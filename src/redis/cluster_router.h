@@ -3,6 +3,7 @@
 // Keeps a slot map (slot -> primary) from CLUSTER SLOTS and a connection pool per primary. Each
 // command goes to the primary of its routing key's slot (command_routing.h); keyless commands go
 // to any node. Topology changes are followed without surfacing errors where that is safe:
+// what may be resent is decided by retry_policy.h:
 // - -MOVED: the slot is re-pointed at once, a full refresh runs in the background, the command
 //   is resent to the new owner.
 // - -ASK (slot being migrated): ASKING + the command on the target node, once, map unchanged.
@@ -26,6 +27,7 @@
 #include "redis/cluster_topology.h"
 #include "redis/node_pool.h"
 #include "redis/options.h"
+#include "redis/refresh_gate.h"
 #include "redis/router.h"
 #include "redis/topology_url.h"
 
@@ -52,8 +54,11 @@ class ClusterRouter : public Router, public std::enable_shared_from_this<Cluster
 
   // Fetches the slot map now (also done lazily by the first command).
   boost::asio::awaitable<Result<void>> refresh();
-  // Primaries currently known (for doctor and tests).
-  std::vector<Endpoint> primaries() const;
+  // Refreshes the slot map, then lists the primaries that own slots.
+  boost::asio::awaitable<Result<std::vector<Endpoint>>> primaries() override;
+  // The primaries the slot map knows now, without asking (for doctor and tests).
+  std::vector<Endpoint> known_primaries() const;
+  bool route_known() const override { return !known_primaries().empty(); }
 
   // Counters since creation (for metrics and tests).
   struct Stats {
@@ -83,9 +88,7 @@ class ClusterRouter : public Router, public std::enable_shared_from_this<Cluster
   mutable std::mutex mutex_;
   std::array<std::shared_ptr<NodePool>, 16384> slots_;
   std::map<std::string, std::shared_ptr<NodePool>> nodes_;  // by "host:port"
-  bool refreshing_ = false;
-  std::uint64_t generation_ = 0;  // completed refreshes
-  Clock::time_point last_refresh_{};
+  RefreshGate gate_;
   bool closed_ = false;
   std::atomic<std::uint64_t> moved_{0}, ask_{0}, retries_{0}, refreshes_{0};
 };

@@ -78,11 +78,6 @@ std::optional<Redirect> parse_redirect(std::string_view text, std::string_view f
   return r;
 }
 
-bool is_transient_cluster_error(std::string_view text) {
-  return text.starts_with("TRYAGAIN") || text.starts_with("CLUSTERDOWN") || text.starts_with("READONLY") ||
-         text.starts_with("LOADING") || text.starts_with("MASTERDOWN");
-}
-
 std::vector<PipelineGroup> group_pipeline(const std::vector<std::optional<std::size_t>>& node_of,
                                           const std::vector<bool>& joins_next) {
   const std::size_t n = node_of.size();

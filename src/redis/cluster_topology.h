@@ -44,11 +44,6 @@ struct Redirect {
 // The redirect in a server error text, or nullopt when it is not one.
 std::optional<Redirect> parse_redirect(std::string_view error_text, std::string_view fallback_host);
 
-// Errors after which the same command may simply be sent again once the topology settles:
-// TRYAGAIN (multi-key command during a slot migration), CLUSTERDOWN (failover in progress),
-// READONLY (a write reached a node that just became a replica), LOADING (a node restarting).
-bool is_transient_cluster_error(std::string_view error_text);
-
 // Splits a pipeline by node. node_of[i] is the node index of command i, or nullopt for a
 // keyless command, which joins the node of the nearest keyed command before it (EXEC goes with
 // the transaction's commands), else after it; a keyless command with joins_next[i] set (MULTI)

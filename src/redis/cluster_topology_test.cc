@@ -60,14 +60,6 @@ TEST(ClusterTopology, ParsesRedirects) {
   EXPECT_FALSE(parse_redirect("MOVED", "x").has_value());
 }
 
-TEST(ClusterTopology, TransientErrors) {
-  EXPECT_TRUE(is_transient_cluster_error("TRYAGAIN Multiple keys request during rehashing of slot"));
-  EXPECT_TRUE(is_transient_cluster_error("CLUSTERDOWN The cluster is down"));
-  EXPECT_TRUE(is_transient_cluster_error("READONLY You can't write against a read only replica."));
-  EXPECT_FALSE(is_transient_cluster_error("WRONGTYPE Operation against a key"));
-  EXPECT_FALSE(is_transient_cluster_error("CROSSSLOT Keys in request don't hash to the same slot"));
-}
-
 TEST(ClusterTopology, PipelineGroupsKeepOrderAndCarryKeylessCommands) {
   using O = std::optional<std::size_t>;
   // MULTI, SET a (node 1), SET b (node 1), EXEC, GET c (node 0), PING at the end.

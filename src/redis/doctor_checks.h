@@ -1,7 +1,7 @@
 // `ragcache doctor`: what is checked on a Redis server, as pure functions over facts gathered
 // elsewhere (doctor_probe.h), so every rule is unit-tested on canned INFO output.
 //
-// Each server is checked against its role (DESIGN.md, "Two Redis roles"):
+// Each server is checked against its role (docs/architecture.md, "Two Redis roles"):
 // - cache: may lose data (RDB or nothing is fine) but must bound memory and evict
 //   (maxmemory + an eviction policy); every key under a cache prefix must carry a TTL, and TTLs
 //   should not pile up in one minute (a cache avalanche when they all expire together).

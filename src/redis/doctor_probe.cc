@@ -150,7 +150,7 @@ asio::awaitable<std::vector<RoleReport>> examine(asio::any_io_executor ex, Redis
       reports.push_back(RoleReport{role, shown, refreshed.error().message(), {}});
       co_return reports;
     }
-    for (const auto& ep : cluster->primaries()) {
+    for (const auto& ep : cluster->known_primaries()) {
       ClientOptions node_options = client_options;
       node_options.url = node_url(ep);
       auto node = Client::create(ex, node_options);

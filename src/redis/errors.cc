@@ -1,38 +1,28 @@
 #include "redis/errors.h"
 
-#include <string>
+#include "base/error_category.h"
 
 namespace ragcache::redis {
-namespace {
-
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "redis"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "ok";
-      case Errc::timeout: return "Redis command timed out (outcome unknown)";
-      case Errc::connection_lost: return "connection to Redis lost with the command in flight (outcome unknown)";
-      case Errc::not_connected: return "Redis is not reachable (command not sent)";
-      case Errc::queue_full: return "too many Redis commands waiting (command not sent)";
-      case Errc::server_error: return "Redis error reply";
-      case Errc::auth_failed: return "Redis authentication failed";
-      case Errc::protocol_error: return "Redis protocol error";
-      case Errc::bad_url: return "invalid Redis URL";
-      case Errc::tls_error: return "TLS error talking to Redis";
-      case Errc::unexpected_reply: return "unexpected Redis reply type";
-      case Errc::closed: return "Redis client closed";
-      case Errc::circuit_open: return "Redis circuit breaker open (command not sent)";
-    }
-    return "unknown Redis error";
-  }
-};
-
-}  // namespace
 
 const boost::system::error_category& category() {
-  static const Category instance;
+  static const TableCategory<Errc> instance("redis", {
+      {Errc::ok, "ok"},
+      {Errc::timeout, "Redis command timed out (outcome unknown)"},
+      {Errc::connection_lost, "connection to Redis lost with the command in flight (outcome unknown)"},
+      {Errc::not_connected, "Redis is not reachable (command not sent)"},
+      {Errc::queue_full, "too many Redis commands waiting (command not sent)"},
+      {Errc::server_error, "Redis error reply"},
+      {Errc::auth_failed, "Redis authentication failed"},
+      {Errc::protocol_error, "Redis protocol error"},
+      {Errc::bad_url, "invalid Redis URL"},
+      {Errc::tls_error, "TLS error talking to Redis"},
+      {Errc::unexpected_reply, "unexpected Redis reply type"},
+      {Errc::closed, "Redis client closed"},
+      {Errc::circuit_open, "Redis circuit breaker open (command not sent)"},
+  });
   return instance;
 }
+
+bool is_unavailable(const Error& e) { return e.code.category() == category(); }
 
 }  // namespace ragcache::redis

@@ -28,9 +28,11 @@ const boost::system::error_category& category();
 
 inline boost::system::error_code make_error_code(Errc e) { return {static_cast<int>(e), category()}; }
 
+// True for an error of the Redis client: Redis could not be asked or did not answer usably
+// (down, slow, refusing: queue full, circuit open; or an error reply). Callers then degrade --
+// skip the cache, answer 503 -- rather than blame the request.
+bool is_unavailable(const Error& e);
+
 }  // namespace ragcache::redis
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::redis::Errc> : std::true_type {};
-}  // namespace boost::system
+RAGCACHE_ERROR_CODE_ENUM(ragcache::redis::Errc);

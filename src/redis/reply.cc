@@ -47,6 +47,32 @@ Result<std::optional<std::string>> Reply::as_optional_string() const {
   return unexpected(*this, "string or nil");
 }
 
+Result<std::vector<std::int64_t>> Reply::integers(std::size_t count) const {
+  if (!is_array() || elements.size() < count) return Error(Errc::unexpected_reply, debug_string());
+  std::vector<std::int64_t> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto v = elements[i].as_integer();
+    if (!v) return Error(Errc::unexpected_reply, debug_string());
+    out.push_back(*v);
+  }
+  return out;
+}
+
+std::string Reply::string_at(std::size_t i) const {
+  if (!is_array() || i >= elements.size()) return {};
+  const auto& e = elements[i];
+  if (e.is_string()) return e.str;
+  if (e.kind == Kind::integer) return std::to_string(e.integer);
+  return {};
+}
+
+std::int64_t Reply::integer_at(std::size_t i, std::int64_t fallback) const {
+  if (!is_array() || i >= elements.size()) return fallback;
+  auto v = elements[i].as_integer();
+  return v ? *v : fallback;
+}
+
 std::string Reply::debug_string() const {
   switch (kind) {
     case Kind::nil: return "(nil)";

@@ -30,6 +30,14 @@ struct Reply {
   Result<std::string_view> as_string() const;       // bulk or status
   Result<std::optional<std::string>> as_optional_string() const;  // nil -> nullopt
 
+  // Array replies of scripts, read in one place. The first `count` elements as integers
+  // (integers or decimal bulk strings); Errc::unexpected_reply for any other shape.
+  Result<std::vector<std::int64_t>> integers(std::size_t count) const;
+  // Element i as text ("" when absent or nil; an integer in decimal).
+  std::string string_at(std::size_t i) const;
+  // Element i as an integer (`fallback` when absent or not a number).
+  std::int64_t integer_at(std::size_t i, std::int64_t fallback = 0) const;
+
   std::string debug_string() const;  // for logs and test failure messages
 
   static Reply make_nil() { return {}; }

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "redis/errors.h"
+#include "redis/retry_policy.h"
 
 namespace ragcache::redis {
 namespace {
@@ -16,35 +17,19 @@ using std::chrono::milliseconds;
 
 constexpr int kMaxAttempts = 60;
 
-asio::awaitable<void> sleep_for(milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(d);
-  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
-milliseconds backoff(int attempt) { return milliseconds(std::min(200, 5 << std::min(attempt, 6))); }
-
-// Errors that say "this server is not the writable primary (any more)": the command was refused.
-bool demoted_or_starting(std::string_view text) {
-  return text.starts_with("READONLY") || text.starts_with("LOADING") || text.starts_with("MASTERDOWN");
-}
-
-bool retriable(const Error& e) {
-  return e.code == Errc::not_connected || e.code == Errc::closed ||
-         (e.code == Errc::server_error && demoted_or_starting(e.detail));
-}
-
 asio::awaitable<void> resolve_task(std::shared_ptr<SentinelRouter> router) { co_await router->resolve(); }
 
-asio::awaitable<void> periodic_resolve(std::weak_ptr<SentinelRouter> weak, milliseconds interval) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    timer.expires_after(interval);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    auto router = weak.lock();
-    if (!router || !router->is_open()) co_return;
-    co_await router->resolve();
-  }
+// What retry_policy.h says about one attempt. A pipeline: a demoted primary refuses every write
+// (READONLY) and applies none, so the pipeline may be sent again whole.
+RetryAction action_of(const Result<Reply>& result, std::string_view host) {
+  return result ? RetryAction::done : classify(result.error(), host).action;
+}
+RetryAction action_of(const Result<std::vector<Reply>>& result, std::string_view host) {
+  if (!result) return classify(result.error(), host).action;
+  const bool refused = std::any_of(result->begin(), result->end(), [&](const Reply& r) {
+    return classify(r, host).action == RetryAction::refresh_and_resend;
+  });
+  return refused ? RetryAction::refresh_and_resend : RetryAction::done;
 }
 
 }  // namespace
@@ -53,7 +38,8 @@ std::shared_ptr<SentinelRouter> SentinelRouter::create(asio::any_io_executor ex,
                                                        ClientOptions options) {
   auto router = std::shared_ptr<SentinelRouter>(new SentinelRouter(std::move(ex), std::move(spec), std::move(options)));
   asio::co_spawn(router->executor_, resolve_task(router), asio::detached);
-  asio::co_spawn(router->executor_, periodic_resolve(router->weak_from_this(), kResolveInterval), asio::detached);
+  auto resolve = [](SentinelRouter& r) -> asio::awaitable<void> { co_await r.resolve(); };
+  asio::co_spawn(router->executor_, refresh_every(router->weak_from_this(), kResolveInterval, resolve), asio::detached);
   return router;
 }
 
@@ -98,16 +84,17 @@ Endpoint SentinelRouter::endpoint_for(std::optional<std::string_view>) const {
   return unknown;
 }
 
+asio::awaitable<Result<std::vector<Endpoint>>> SentinelRouter::primaries() {
+  co_return std::vector<Endpoint>{endpoint_for(std::nullopt)};
+}
+
 bool SentinelRouter::connected() const {
   auto node = current();
   return node && node->connected();
 }
 
 void SentinelRouter::resolve_soon() {
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_ || resolving_ || Clock::now() - last_resolve_ < kMinResolveGap) return;
-  }
+  if (!is_open() || !gate_.due(kMinResolveGap)) return;
   asio::co_spawn(executor_, resolve_task(shared_from_this()), asio::detached);
 }
 
@@ -144,29 +131,12 @@ asio::awaitable<Result<Endpoint>> SentinelRouter::ask_sentinels() {
 }
 
 asio::awaitable<Result<void>> SentinelRouter::resolve() {
-  std::uint64_t seen = 0;
-  bool mine = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) co_return Error(Errc::closed);
-    seen = generation_;
-    if (!resolving_) resolving_ = mine = true;
-  }
-  if (!mine) {
-    for (int i = 0; i < 1000; ++i) {
-      co_await sleep_for(milliseconds(2));
-      std::lock_guard lock(mutex_);
-      if (generation_ != seen || !resolving_) break;
-    }
-    co_return Result<void>();
-  }
+  if (!is_open()) co_return Error(Errc::closed);
+  if (!co_await gate_.enter()) co_return Result<void>();  // another caller asked meanwhile
   auto found = co_await ask_sentinels();
   std::shared_ptr<NodePool> old;
   {
     std::lock_guard lock(mutex_);
-    resolving_ = false;
-    ++generation_;
-    last_resolve_ = Clock::now();
     if (found && !closed_) {
       const bool same = primary_ && primary_->endpoint().host == found->host && primary_->endpoint().port == found->port;
       if (!same) {
@@ -175,6 +145,7 @@ asio::awaitable<Result<void>> SentinelRouter::resolve() {
       }
     }
   }
+  gate_.leave();
   if (old) old->close();  // the former primary: in-flight commands there fail (closed), and are resent
   if (!found) co_return found.error();
   co_return Result<void>();
@@ -189,19 +160,19 @@ asio::awaitable<std::shared_ptr<NodePool>> SentinelRouter::primary_or_resolve() 
   co_return node;
 }
 
-asio::awaitable<Result<Reply>> SentinelRouter::exec(Command cmd, Connection::Timeout timeout) {
+template <class T, class Send>
+asio::awaitable<Result<T>> SentinelRouter::with_retries(Connection::Timeout timeout, Send send) {
   const auto deadline = Clock::now() + timeout.value_or(options_.connection.command_timeout);
-  Result<Reply> last = Error(Errc::not_connected, "primary '" + spec_.master_name + "' not known yet");
+  Result<T> last = Error(Errc::not_connected, "primary '" + spec_.master_name + "' not known yet");
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto node = co_await primary_or_resolve();
     auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (remaining <= milliseconds(0)) break;
     if (node) {
-      auto result = co_await node->pick().exec(cmd, remaining);
-      if (result) co_return result;
-      const Error& error = result.error();
-      if (!retriable(error)) {
-        if (error.code == Errc::connection_lost || error.code == Errc::timeout) resolve_soon();
+      Result<T> result = co_await send(*node, remaining);
+      const auto action = action_of(result, node->endpoint().host);
+      if (action != RetryAction::refresh_and_resend) {
+        if (action == RetryAction::refresh_and_give_up) resolve_soon();
         co_return result;
       }
       last = std::move(result);
@@ -209,43 +180,20 @@ asio::awaitable<Result<Reply>> SentinelRouter::exec(Command cmd, Connection::Tim
     resolve_soon();
     remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (remaining <= milliseconds(0)) break;
-    co_await sleep_for(std::min(backoff(attempt), remaining));
+    co_await sleep_for(std::min(retry_backoff(attempt), remaining));
   }
   co_return last;
 }
 
+asio::awaitable<Result<Reply>> SentinelRouter::exec(Command cmd, Connection::Timeout timeout) {
+  auto send = [&cmd](NodePool& node, milliseconds remaining) { return node.pick().exec(cmd, remaining); };
+  co_return co_await with_retries<Reply>(timeout, send);
+}
+
 asio::awaitable<Result<std::vector<Reply>>> SentinelRouter::exec_pipeline(std::vector<Command> cmds,
                                                                           Connection::Timeout timeout) {
-  const auto deadline = Clock::now() + timeout.value_or(options_.connection.command_timeout);
-  Result<std::vector<Reply>> last = Error(Errc::not_connected, "primary '" + spec_.master_name + "' not known yet");
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto node = co_await primary_or_resolve();
-    auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    if (remaining <= milliseconds(0)) break;
-    if (node) {
-      auto result = co_await node->pick().exec_pipeline(cmds, remaining);
-      if (result) {
-        // A demoted primary refuses every write (READONLY) and applies none: the pipeline may
-        // be sent again whole to the new primary.
-        const bool demoted = std::any_of(result->begin(), result->end(),
-                                         [](const Reply& r) { return r.is_error() && demoted_or_starting(r.str); });
-        if (!demoted) co_return result;
-        last = std::move(result);
-      } else {
-        const Error& error = result.error();
-        if (!retriable(error)) {
-          if (error.code == Errc::connection_lost || error.code == Errc::timeout) resolve_soon();
-          co_return result;
-        }
-        last = std::move(result);
-      }
-    }
-    resolve_soon();
-    remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    if (remaining <= milliseconds(0)) break;
-    co_await sleep_for(std::min(backoff(attempt), remaining));
-  }
-  co_return last;
+  auto send = [&cmds](NodePool& node, milliseconds remaining) { return node.pick().exec_pipeline(cmds, remaining); };
+  co_return co_await with_retries<std::vector<Reply>>(timeout, send);
 }
 
 }  // namespace ragcache::redis

@@ -6,7 +6,7 @@
 // LOADING); when the address changes, commands go to the new primary and the old pool is closed.
 // Commands that were surely not applied (refused before sending, READONLY, LOADING) are resent
 // to the new primary until their deadline; commands lost in flight return their error (outcome
-// unknown). Sentinel connections are kept open between checks (one per sentinel).
+// unknown): retry_policy.h decides. Sentinel connections are kept open between checks (one per sentinel).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -16,6 +16,7 @@
 
 #include "redis/node_pool.h"
 #include "redis/options.h"
+#include "redis/refresh_gate.h"
 #include "redis/router.h"
 #include "redis/topology_url.h"
 
@@ -34,6 +35,7 @@ class SentinelRouter : public Router, public std::enable_shared_from_this<Sentin
   boost::asio::awaitable<Result<std::vector<Reply>>> exec_pipeline(std::vector<Command> cmds,
                                                                    Connection::Timeout timeout) override;
   Endpoint endpoint_for(std::optional<std::string_view> routing_key) const override;
+  boost::asio::awaitable<Result<std::vector<Endpoint>>> primaries() override;
   bool connected() const override;
   void close() override;
   bool is_open() const;
@@ -48,6 +50,9 @@ class SentinelRouter : public Router, public std::enable_shared_from_this<Sentin
   void resolve_soon();
   boost::asio::awaitable<Result<Endpoint>> ask_sentinels();
   boost::asio::awaitable<std::shared_ptr<NodePool>> primary_or_resolve();
+  // Sends on the primary until retry_policy.h says the outcome is final or the deadline passes.
+  template <class T, class Send>
+  boost::asio::awaitable<Result<T>> with_retries(Connection::Timeout timeout, Send send);
 
   boost::asio::any_io_executor executor_;
   SentinelSpec spec_;
@@ -56,9 +61,7 @@ class SentinelRouter : public Router, public std::enable_shared_from_this<Sentin
 
   mutable std::mutex mutex_;
   std::shared_ptr<NodePool> primary_;
-  bool resolving_ = false;
-  std::uint64_t generation_ = 0;
-  Clock::time_point last_resolve_{};
+  RefreshGate gate_;
   bool closed_ = false;
 };
 

@@ -3,12 +3,13 @@
 namespace ragcache::tokens {
 
 std::size_t count_chat_tokens(const Encoding& encoding, std::span<const ChatMessage> messages) {
-  std::size_t total = kTokensReplyPriming;
+  std::size_t total = 0;
   for (const ChatMessage& m : messages) {
-    total += kTokensPerMessage + encoding.count(m.role) + encoding.count(m.content);
-    if (m.name) total += encoding.count(*m.name) + kTokensPerName;
+    std::optional<std::size_t> name;
+    if (m.name) name = encoding.count(*m.name);
+    total += chat_message_tokens(encoding.count(m.role), encoding.count(m.content), name);
   }
-  return total;
+  return chat_prompt_tokens(total);
 }
 
 }  // namespace ragcache::tokens

@@ -8,6 +8,9 @@
 //   and the whole list costs 3 more for priming the reply (<|start|>assistant<|message|>).
 //
 // So an empty list counts 3. Texts are counted as plain text (special-token text included).
+// This is the one chat-overhead formula of ragcache: the session window (domain/session,
+// message_tokens) and the gateway's quota estimate build on chat_message_tokens and
+// chat_prompt_tokens below, whatever counter they count texts with.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +25,19 @@ namespace ragcache::tokens {
 inline constexpr std::size_t kTokensPerMessage = 3;
 inline constexpr std::size_t kTokensPerName = 1;
 inline constexpr std::size_t kTokensReplyPriming = 3;
+// Every valid role (system, user, assistant, tool, developer) is one token in both cl100k_base
+// and o200k_base: callers without an encoding at hand charge this for the role.
+inline constexpr std::size_t kTokensPerRole = 1;
+
+// One message's cost from the token counts of its parts: framing + role + content, and the name
+// with its separator when the message has one.
+constexpr std::size_t chat_message_tokens(std::size_t role_tokens, std::size_t content_tokens,
+                                          std::optional<std::size_t> name_tokens = std::nullopt) {
+  return kTokensPerMessage + role_tokens + content_tokens + (name_tokens ? *name_tokens + kTokensPerName : 0);
+}
+
+// A request's prompt: the sum of its messages' costs plus the reply priming.
+constexpr std::size_t chat_prompt_tokens(std::size_t messages_tokens) { return messages_tokens + kTokensReplyPriming; }
 
 struct ChatMessage {
   std::string role;  // "system", "user", "assistant", "tool", ...

@@ -1,34 +1,17 @@
 #include "tokens/errors.h"
 
-#include <string>
+#include "base/error_category.h"
 
 namespace ragcache::tokens {
-namespace {
-
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "tokens"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok:
-        return "ok";
-      case Errc::unknown_encoding:
-        return "unknown token encoding";
-      case Errc::rank_file_missing:
-        return "token rank file not found";
-      case Errc::rank_file_invalid:
-        return "token rank file is malformed";
-      case Errc::bad_pattern:
-        return "pre-tokenizer pattern rejected";
-    }
-    return "unknown tokens error";
-  }
-};
-
-}  // namespace
 
 const boost::system::error_category& category() {
-  static const Category instance;
+  static const TableCategory<Errc> instance("tokens", {
+      {Errc::ok, "ok"},
+      {Errc::unknown_encoding, "unknown token encoding"},
+      {Errc::rank_file_missing, "token rank file not found"},
+      {Errc::rank_file_invalid, "token rank file is malformed"},
+      {Errc::bad_pattern, "pre-tokenizer pattern rejected"},
+  });
   return instance;
 }
 

@@ -23,7 +23,4 @@ inline boost::system::error_code make_error_code(Errc e) { return {static_cast<i
 
 }  // namespace ragcache::tokens
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::tokens::Errc> : std::true_type {};
-}  // namespace boost::system
+RAGCACHE_ERROR_CODE_ENUM(ragcache::tokens::Errc);

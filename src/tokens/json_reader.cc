@@ -1,26 +1,10 @@
 #include "tokens/json_reader.h"
 
+#include "tokens/utf8.h"
+
 namespace ragcache::tokens {
 namespace {
 constexpr int kMaxDepth = 64;  // deeper nesting is not ours to read; refuse instead of recursing
-}
-
-void append_utf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 bool JsonReader::skip_whitespace() {
@@ -112,7 +96,7 @@ bool JsonReader::read_string(std::string& out) {
             pos_ += 2;
             if (!read_hex4(low)) return false;
             if (low >= 0xDC00 && low <= 0xDFFF) {
-              append_utf8(0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00), out);
+              append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00));
               break;
             }
           }
@@ -121,7 +105,7 @@ bool JsonReader::read_string(std::string& out) {
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
           cp = 0xFFFD;
         }
-        append_utf8(cp, out);
+        append_utf8(out, cp);
         break;
       }
       default:

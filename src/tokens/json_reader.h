@@ -44,7 +44,4 @@ class JsonReader {
 // Decodes a whole text that must be exactly one JSON string (surrounding whitespace allowed).
 std::optional<std::string> decode_json_string(std::string_view text);
 
-// Appends the UTF-8 encoding of code point `cp` (<= 0x10FFFF) to `out`.
-void append_utf8(std::uint32_t cp, std::string& out);
-
 }  // namespace ragcache::tokens

@@ -48,5 +48,32 @@ TEST(Utf8, RepairedTextIsValid) {
   EXPECT_EQ(valid_utf8_prefix(repaired), repaired.size());
 }
 
+TEST(Utf8, DecodesAndEncodesRoundTrip) {
+  const std::string text = "héllo 世界 😀";
+  const auto cps = decode_utf8(text);
+  EXPECT_EQ(cps, U"héllo 世界 😀");
+  EXPECT_EQ(encode_utf8(cps), text);
+  EXPECT_EQ(encode_utf8(U"\U0010FFFF"), "\xF4\x8F\xBF\xBF");
+}
+
+TEST(Utf8, DecodingReplacesWhatRepairReplaces) {
+  EXPECT_EQ(decode_utf8("a\xff" "b"), U"a\uFFFDb");
+  EXPECT_EQ(decode_utf8("\xC0\xAF"), U"\uFFFD\uFFFD");                 // overlong '/'
+  EXPECT_EQ(decode_utf8("\xE4\xB8"), U"\uFFFD");                        // truncated
+  EXPECT_EQ(decode_utf8("\xED\xA0\x80"), U"\uFFFD\uFFFD\uFFFD");        // surrogate
+  EXPECT_EQ(decode_utf8("\xE2\x82" "x"), U"\uFFFDx");                   // one maximal subpart
+  std::string bytes;
+  for (int i = 0; i < 4096; ++i) bytes += static_cast<char>((i * 7919) % 256);
+  EXPECT_EQ(encode_utf8(decode_utf8(bytes)), repair_utf8(bytes));
+}
+
+TEST(Utf8, PrefixNeverSplitsASequence) {
+  std::string s = "\xE2\x82\xAC\xE2\x82\xAC";  // two euro signs, 3 bytes each
+  EXPECT_EQ(utf8_prefix(s, 2), "");
+  EXPECT_EQ(utf8_prefix(s, 3), "\xE2\x82\xAC");
+  EXPECT_EQ(utf8_prefix(s, 5), "\xE2\x82\xAC");
+  EXPECT_EQ(utf8_prefix(s, 6), s);
+}
+
 }  // namespace
 }  // namespace ragcache::tokens

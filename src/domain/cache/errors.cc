@@ -1,34 +1,22 @@
 #include "domain/cache/errors.h"
 
-#include <string>
+#include "base/error_category.h"
 
 namespace ragcache::cache {
-namespace {
-
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "cache"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "ok";
-      case Errc::not_owner: return "lock is no longer owned by this holder";
-      case Errc::lock_timeout: return "timed out waiting for the lock";
-      case Errc::lock_lost: return "lock lease lost (renewal failed)";
-      case Errc::invalid_ttl: return "lock TTL must be positive";
-      case Errc::wait_timeout: return "timed out waiting for the in-flight computation";
-      case Errc::leader_failed: return "the leader's computation failed";
-      case Errc::leader_lost: return "the leader was lost after chunks were relayed";
-      case Errc::corrupt_entry: return "stored cache entry is corrupt";
-      case Errc::invalid_key: return "invalid cache key, namespace or lock name";
-    }
-    return "unknown cache error";
-  }
-};
-
-}  // namespace
 
 const boost::system::error_category& category() {
-  static const Category instance;
+  static const TableCategory<Errc> instance("cache", {
+      {Errc::ok, "ok"},
+      {Errc::not_owner, "lock is no longer owned by this holder"},
+      {Errc::lock_timeout, "timed out waiting for the lock"},
+      {Errc::lock_lost, "lock lease lost (renewal failed)"},
+      {Errc::invalid_ttl, "lock TTL must be positive"},
+      {Errc::wait_timeout, "timed out waiting for the in-flight computation"},
+      {Errc::leader_failed, "the leader's computation failed"},
+      {Errc::leader_lost, "the leader was lost after chunks were relayed"},
+      {Errc::corrupt_entry, "stored cache entry is corrupt"},
+      {Errc::invalid_key, "invalid cache key, namespace or lock name"},
+  });
   return instance;
 }
 

@@ -27,7 +27,4 @@ inline boost::system::error_code make_error_code(Errc e) { return {static_cast<i
 
 }  // namespace ragcache::cache
 
-namespace boost::system {
-template <>
-struct is_error_code_enum<ragcache::cache::Errc> : std::true_type {};
-}  // namespace boost::system
+RAGCACHE_ERROR_CODE_ENUM(ragcache::cache::Errc);

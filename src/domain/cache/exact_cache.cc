@@ -13,6 +13,7 @@
 #include "domain/cache/stream_entries.h"
 #include "domain/cache/ttl_policy.h"
 #include "redis/errors.h"
+#include "redis/stream_tail.h"
 
 namespace ragcache::cache {
 
@@ -23,11 +24,9 @@ using std::chrono::milliseconds;
 // when the cache goes away.
 struct ExactCache::Listener {
   std::mutex mu;
-  bool stopped = false;
+  L1Cache* l1 = nullptr;  // null once the cache stops the listener
   std::atomic<std::size_t> running{0};  // 1 while the loop runs (ScopedCount)
-  L1Cache* l1 = nullptr;  // valid while !stopped
-  redis::Connection* conn = nullptr;
-  std::shared_ptr<BlockingPool> pool;
+  std::unique_ptr<redis::StreamTail> tail;
 };
 
 namespace {
@@ -37,76 +36,22 @@ Result<void> validate_key(const CacheKey& key) {
   return validate_hash(key.hash);
 }
 
-// After a failed read: pause (a refused connection fails at once: no busy loop), then take a
-// fresh connection to wherever the stream lives now (its slot may have moved, or the cluster's
-// slot map was not known yet when the first one was taken). False once the cache is gone (and
-// maybe its client with it).
-asio::awaitable<bool> renew(ExactCache::Listener& self, const std::string& stream,
-                            std::unique_ptr<redis::DedicatedConnection>& conn, milliseconds pause_for) {
-  asio::steady_timer pause(co_await asio::this_coro::executor, pause_for);
-  co_await pause.async_wait(asio::use_awaitable);
-  std::lock_guard lock(self.mu);
-  if (self.stopped) co_return false;
-  conn = self.pool->take(stream);
-  self.conn = &**conn;
-  co_return true;
-}
-
-asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self, std::string stream, milliseconds block) {
+// Starts after the newest entry: older invalidations concern entries this L1 never had.
+asio::awaitable<void> listen(std::shared_ptr<ExactCache::Listener> self) {
   const ScopedCount running(self->running);
-  // The first connection goes where the stream lives: a cluster client made just now learns its
-  // slot map a moment later, so wait for it (2 s at most, then any node; renew() corrects).
-  std::unique_ptr<redis::DedicatedConnection> conn;
-  for (int attempt = 0; !conn; ++attempt) {
-    {
-      std::lock_guard lock(self->mu);
-      if (self->stopped) co_return;
-      if (self->pool->route_known() || attempt == 400) {
-        conn = self->pool->take(stream);
-        self->conn = &**conn;
-        break;
-      }
-    }
-    asio::steady_timer pause(co_await asio::this_coro::executor, milliseconds(5));
-    co_await pause.async_wait(asio::use_awaitable);
-  }
-  // Start after the newest entry: older invalidations concern entries this L1 never had.
-  std::string cursor = "0-0";
-  bool have_cursor = false;
-  while (!have_cursor) {
-    auto tail = co_await (*conn)->exec(redis::Command("XREVRANGE", stream, "+", "-", "COUNT", 1));
-    {
-      std::lock_guard lock(self->mu);
-      if (self->stopped) co_return;
-    }
-    if (tail) {
-      auto entries = parse_entries(*tail);
-      if (entries && !entries->empty()) cursor = entries->front().id_text;
-      have_cursor = true;
-    } else if (!co_await renew(*self, stream, conn, milliseconds(200))) {
-      co_return;
-    }
-  }
+  auto& tail = *self->tail;
   for (;;) {
-    auto reply = co_await (*conn)->exec(
-        redis::Command("XREAD", "COUNT", 256, "BLOCK", block.count(), "STREAMS", stream, cursor),
-        block + milliseconds(2000));
+    auto reply = co_await tail.read();
+    std::lock_guard lock(self->mu);
+    if (tail.stopped() || self->l1 == nullptr) co_return;
     if (!reply) {
-      {
-        // Cannot see invalidations right now: drop L1 rather than serve what may be deleted.
-        std::lock_guard lock(self->mu);
-        if (self->stopped) co_return;
-        self->l1->clear();
-      }
-      if (!co_await renew(*self, stream, conn, milliseconds(100))) co_return;
+      // Cannot see invalidations right now: drop L1 rather than serve what may be deleted.
+      self->l1->clear();
       continue;
     }
-    std::lock_guard lock(self->mu);
-    if (self->stopped) co_return;
     auto entries = parse_xread(*reply);
     if (!entries) continue;
     for (const auto& e : *entries) {
-      cursor = e.id_text;
       if (auto k = e.field("k")) self->l1->erase(std::string(*k));
       if (auto n = e.field("n")) self->l1->erase_namespace(*n);
     }
@@ -126,10 +71,8 @@ ExactCache::~ExactCache() { close_listener(); }
 void ExactCache::close_listener() {
   if (!listener_) return;
   std::lock_guard lock(listener_->mu);
-  listener_->stopped = true;
   listener_->l1 = nullptr;
-  if (listener_->conn) listener_->conn->close();  // fails the pending XREAD: the loop sees `stopped`
-  listener_->conn = nullptr;  // the loop's own: gone once the loop ends
+  listener_->tail->stop();  // fails the pending XREAD: the loop sees it stopped
 }
 
 asio::awaitable<void> ExactCache::stop_invalidation_listener(milliseconds grace) {
@@ -148,9 +91,10 @@ void ExactCache::start_invalidation_listener() {
   if (listener_ || options_.l1_max_bytes == 0) return;
   listener_ = std::make_shared<Listener>();
   listener_->l1 = &l1_;
-  listener_->pool = std::make_shared<BlockingPool>(client_, 1);
-  asio::co_spawn(client_.executor(), listen(listener_, keys_.l1_invalidation(), options_.invalidation_block),
-                 asio::detached);
+  listener_->tail = std::make_unique<redis::StreamTail>(
+      std::make_shared<redis::BlockingPool>(client_, 0), keys_.l1_invalidation(), redis::StreamTail::kNewest,
+      redis::StreamTailOptions{.block = options_.invalidation_block, .count = 256});
+  asio::co_spawn(client_.executor(), listen(listener_), asio::detached);
 }
 
 Expiry ExactCache::expiry_of(std::string_view ns) const {
@@ -270,10 +214,14 @@ asio::awaitable<Result<bool>> ExactCache::invalidate(const CacheKey& key) {
   if (auto ok = validate_key(key); !ok) co_return Result<bool>(boost::system::in_place_error, ok.error());
   const std::string redis_key = keys_.exact(key.ns, key.hash);
   l1_.erase(redis_key);
-  auto reply = co_await client_.exec(redis::Command("UNLINK", redis_key));
-  if (!reply) co_return Result<bool>(boost::system::in_place_error, reply.error());
+  // The in-flight marker goes too: a generation running now must not store its answer.
+  std::vector<redis::Command> unlinks;
+  unlinks.emplace_back("UNLINK", redis_key);
+  unlinks.emplace_back("UNLINK", keys_.inflight(key.ns, key.hash));
+  auto replies = co_await client_.exec_pipeline(std::move(unlinks));
+  if (!replies) co_return Result<bool>(boost::system::in_place_error, replies.error());
   co_await publish_invalidation("k", redis_key);
-  auto n = reply->as_integer();
+  auto n = (*replies)[0].as_integer();
   if (!n) co_return Result<bool>(boost::system::in_place_error, n.error());
   stats_.invalidated += static_cast<std::uint64_t>(*n);
   co_return *n > 0;
@@ -298,15 +246,21 @@ asio::awaitable<Result<std::size_t>> ExactCache::invalidate_namespace(std::strin
       if (!reply->is_array() || reply->elements.size() != 2) co_return Error(redis::Errc::unexpected_reply, "SCAN");
       cursor = reply->elements[0].str;
       // The default namespace's pattern "rag:exact:{*" cannot match other namespaces' keys
-      // ("rag:exact:<ns>:{h}"), and no namespace holds '{'.
+      // ("rag:exact:<ns>:{h}"), and no namespace holds '{'. It matches the in-flight markers
+      // ("...{h}:inflight") too: deleting them keeps running generations from storing.
       std::vector<redis::Command> unlinks;
-      for (const auto& k : reply->elements[1].elements) unlinks.emplace_back("UNLINK", k.str);
+      std::vector<bool> is_entry;
+      for (const auto& k : reply->elements[1].elements) {
+        unlinks.emplace_back("UNLINK", k.str);
+        is_entry.push_back(k.str.ends_with('}'));
+      }
       if (unlinks.empty()) continue;
       auto replies = co_await client_.exec_pipeline(std::move(unlinks));
       if (!replies) co_return replies.error();
-      for (const auto& r : *replies) {
+      for (std::size_t i = 0; i < replies->size(); ++i) {
+        const auto& r = (*replies)[i];
         if (r.is_error()) co_return Error(redis::Errc::server_error, r.str);
-        deleted += static_cast<std::size_t>(r.integer);
+        if (is_entry[i]) deleted += static_cast<std::size_t>(r.integer);
       }
     } while (cursor != "0");
   }

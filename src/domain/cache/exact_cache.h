@@ -10,8 +10,11 @@
 // - store_fenced writes only while the writer's lock:rag:{h} is still held with its fencing
 //   number (one script over both keys): a leader whose lease lapsed cannot overwrite a newer answer.
 // - Invalidation of one entry (UNLINK) or of a namespace (SCAN MATCH on every primary, one
-//   pipeline of single-key UNLINKs per page: never KEYS, a big DEL, or a cross-slot command). Each invalidation is appended to rag:l1inval, which every replica's
-//   listener tails to drop the entry from its L1 (start_invalidation_listener).
+//   pipeline of single-key UNLINKs per page: never KEYS, a big DEL, or a cross-slot command).
+//   Either also deletes the in-flight markers of the answers it covers (KeySchema::inflight), so
+//   a generation already running stores nothing (single_flight.h). Each invalidation is appended
+//   to rag:l1inval, which every replica's listener tails to drop the entry from its L1
+//   (start_invalidation_listener).
 // - L1: a bounded in-process cache in front of Redis (l1_cache.h).
 //
 // Thread-safe. Lifetime: the Client must outlive the ExactCache; the ExactCache must outlive its
@@ -29,7 +32,6 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "domain/cache/blocking_pool.h"
 #include "domain/cache/canonical_key.h"
 #include "domain/cache/entry_codec.h"
 #include "domain/cache/keys.h"

@@ -1,9 +1,10 @@
-// Redis key names of the exact cache, single-flight and locks (see DESIGN.md, "Key schema").
+// Redis key names of the exact cache, single-flight and locks (see docs/architecture.md, "Key schema").
 //
 // Every key that one script touches shares a hash tag, so each script stays on one cluster slot:
 //   rag:exact:{h}  rag:exact:<ns>:{h}     cached answer (namespace "" = the default namespace)
 //   lock:rag:{h}                          single-flight lock of that answer (cache role)
 //   rag:flight:{h}                        chunks of the in-flight generation (Redis Stream)
+//   rag:exact:[<ns>:]{h}:inflight          the answer is being generated (see inflight())
 //   lock:<name>  lock:<name>:sig          a general lock and its release signal
 //   lock:fence  /  lock:fence:{t}         fencing counter of every lock (one server) / of every
 //                                         lock in the slot of tag t (Redis Cluster), see below
@@ -55,6 +56,10 @@ class KeySchema {
   // The namespace and hash of a whole exact-entry name (the inverse of exact()); nullopt when
   // `name` is not one. Lets callers hand back a key name they saw in Redis.
   std::optional<std::pair<std::string, std::string>> parse_exact(std::string_view name) const;
+  // Marks the answer as being generated (single-flight leader): flight_begin.lua sets it, any
+  // invalidation of the answer deletes it with the entry (the namespace SCAN pattern matches it),
+  // and flight_finish.lua stores only while it is still there.
+  std::string inflight(std::string_view ns, std::string_view hash) const { return exact(ns, hash) + ":inflight"; }
   std::string flight(std::string_view hash) const;
   // Name of the single-flight lock of one answer: "rag:{h}" (so the key is lock:rag:{h}).
   static std::string flight_lock_name(std::string_view hash);
@@ -63,7 +68,7 @@ class KeySchema {
   // release-signal stream that goes with a lock key.
   std::string lock_key(std::string_view name) const;
   static std::string signal_of(std::string_view lock_key);
-  // SCAN MATCH pattern of every exact entry of a namespace.
+  // SCAN MATCH pattern of every exact entry of a namespace (and of their in-flight markers).
   std::string exact_pattern(std::string_view ns) const;
   // Stream that tells every replica's L1 which entries were deleted.
   std::string l1_invalidation() const { return prefix_ + "rag:l1inval"; }

@@ -32,6 +32,16 @@ TEST(KeySchemaTest, ParseExactRefusesOtherNames) {
   EXPECT_FALSE(keys.parse_exact("rag:exact:ns{" + kHash + "}"));  // namespace without its ':'
   EXPECT_FALSE(keys.parse_exact("rag:exact:{" + kHash));
   EXPECT_FALSE(KeySchema("t1:").parse_exact(keys.exact("", kHash)));  // another prefix
+  EXPECT_FALSE(keys.parse_exact(keys.inflight("docs", kHash)));  // a marker is not an entry
+}
+
+TEST(KeySchemaTest, InflightMarkerSharesTheAnswersSlotAndNamespacePattern) {
+  KeySchema keys("t1:");
+  EXPECT_EQ(keys.inflight("docs", kHash), "t1:rag:exact:docs:{" + kHash + "}:inflight");
+  EXPECT_EQ(keys.inflight("", kHash), "t1:rag:exact:{" + kHash + "}:inflight");
+  // The namespace SCAN pattern (prefix + "{*") covers the marker, so invalidation deletes it too.
+  EXPECT_TRUE(keys.inflight("docs", kHash).starts_with(keys.exact_pattern("docs").substr(0, keys.exact_pattern("docs").size() - 1)));
+  EXPECT_FALSE(keys.inflight("", kHash).starts_with(keys.exact_pattern("docs").substr(0, keys.exact_pattern("docs").size() - 1)));
 }
 
 TEST(KeySchemaTest, LockKeysShareTheLocksSlotAndCountersArePerSlot) {

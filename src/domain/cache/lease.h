@@ -1,4 +1,5 @@
-// Lease renewal ("watchdog") for a lock held while work runs.
+// Lease renewal ("watchdog") for a lock held while work runs, on the one renewal loop
+// (base/lease_renewer.h).
 //
 // Every ttl/3 the lease extends the lock with the compare-and-pexpire script. When the lock turns
 // out to be someone else's (Errc::not_owner), or Redis stays unreachable until the grant's local
@@ -11,19 +12,17 @@
 // stop()).
 #pragma once
 
-#include <atomic>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "base/lease_renewer.h"
 #include "domain/cache/lock_manager.h"
 
 namespace ragcache::cache {
 
-class Lease : public std::enable_shared_from_this<Lease> {
+class Lease {
  public:
   using LostHandler = std::function<void(const Error&)>;
 
@@ -34,25 +33,17 @@ class Lease : public std::enable_shared_from_this<Lease> {
   ~Lease();
 
   void stop();
-  bool lost() const { return lost_.load(); }
+  bool lost() const;
   // The grant with its latest validity (after the last successful renewal).
   LockGrant grant() const;
 
- private:
-  Lease(LockManager& locks, LockGrant grant, LostHandler on_lost, std::vector<std::string> co_keys,
-        std::chrono::milliseconds co_ttl);
-  boost::asio::awaitable<void> run();
-  void mark_lost(const Error& e);
+  struct State;
 
-  LockManager& locks_;
-  mutable std::mutex mu_;
-  LockGrant grant_;
-  LostHandler on_lost_;
-  std::vector<std::string> co_keys_;
-  std::chrono::milliseconds co_ttl_;
-  boost::asio::steady_timer timer_;
-  std::atomic<bool> stopped_{false};
-  std::atomic<bool> lost_{false};
+ private:
+  explicit Lease(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  std::shared_ptr<State> state_;  // shared with the renewal loop
+  std::shared_ptr<LeaseRenewer> renewer_;
 };
 
 }  // namespace ragcache::cache

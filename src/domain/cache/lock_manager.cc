@@ -23,7 +23,7 @@ LockManager::LockManager(redis::Client& client, LockOptions options)
       release_batcher_(client, scripts::lock_release(),
                        {.keys_per_item = 2, .args_per_item = 1, .max_items = options_.group_commit_max},
                        scripts::list(std::to_string(options_.signal_ttl.count()))),
-      pool_(std::make_shared<BlockingPool>(client)),
+      pool_(std::make_shared<redis::BlockingPool>(client)),
       hub_(std::make_unique<SignalHub>(pool_, options_.recheck_interval)) {}
 
 LockManager::~LockManager() = default;

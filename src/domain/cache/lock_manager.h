@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "domain/cache/blocking_pool.h"
+#include "redis/blocking_pool.h"
 #include "domain/cache/keys.h"
 #include "domain/cache/lock_value.h"
 #include "domain/cache/script_batcher.h"
@@ -44,7 +44,7 @@ namespace ragcache::cache {
 struct LockOptions {
   std::string key_prefix;  // before every key (tests); empty in production
   // How long the fencing counter lives after its last grant. 0 = forever: right for the state
-  // role, where numbers must keep increasing. Locks in the cache role need a TTL (DESIGN.md):
+  // role, where numbers must keep increasing. Locks in the cache role need a TTL (docs/architecture.md):
   // pick one far longer than any holder can live (e.g. 7 days).
   std::chrono::milliseconds fence_counter_ttl{0};
   // How long the release-signal stream lives after the last release.
@@ -105,7 +105,7 @@ class LockManager {
   KeySchema keys_;
   ScriptBatcher acquire_batcher_;
   ScriptBatcher release_batcher_;
-  std::shared_ptr<BlockingPool> pool_;
+  std::shared_ptr<redis::BlockingPool> pool_;
   std::unique_ptr<SignalHub> hub_;
 };
 

@@ -3,9 +3,9 @@
 #include <signal.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <algorithm>
 #include <boost/asio/detached.hpp>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -67,30 +67,54 @@ class MultiProcessTest : public itest::CacheServerTest {
   }
   static std::string random_hash() { return sha256_hex(random_token()); }
 
+  // Two replicas in this process (own client, cache and flight each) with these options.
+  struct Replicas {
+    std::vector<std::unique_ptr<redis::Client>> clients;
+    std::vector<std::unique_ptr<ExactCache>> caches;
+    std::vector<std::unique_ptr<SingleFlight>> flights;
+  };
+  Replicas two_replicas(const SingleFlightOptions& options) {
+    Replicas r;
+    for (int i = 0; i < 2; ++i) {
+      r.clients.push_back(make_client());
+      r.caches.push_back(std::make_unique<ExactCache>(*r.clients.back(), ExactCacheOptions{.key_prefix = prefix_}));
+      r.flights.push_back(std::make_unique<SingleFlight>(*r.caches.back(), options));
+    }
+    return r;
+  }
+
+  // Lets the io_context run until every result is in (scaled 10 s at most).
+  template <class... Results>
+  static asio::awaitable<void> until_all(const Results&... results) {
+    co_await testing::eventually([&] {
+      bool all = true;
+      auto check = [&all](const auto& rs) {
+        for (const auto& r : rs) all = all && r.has_value();
+      };
+      (check(results), ...);
+      return all;
+    }, 10s);
+  }
+
   fs::path dir_;
   std::string bin_;
 };
 
-TEST_P(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
+// A leader process killed mid-compute: exactly one follower takes over, and with the production
+// defaults (lease 2 s renewed every 2/3 s, followers re-check every 0.5 s) it starts within 3 s
+// of the leader's death; all 50 followers, on two replicas of another process, get its answer.
+TEST_P(MultiProcessTest, KilledLeaderIsReplacedWithinThreeSecondsByExactlyOneFollower) {
   const auto hash = random_hash();
-  const CacheKey key{"", hash, "canonical-" + hash};  // what the helper uses for this hash
-  // The lease spans the helper's renewals and the followers' takeover: scaled to the machine.
-  const auto lease = testing::scaled(1000ms);
-  const auto takeover_compute = 100ms;
-  const auto log = dir_ / "leader.log";
-  testing::Process leader({bin_, "leader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "60000"},
+  const CacheKey key{"", hash, "canonical-" + hash};
+  const SingleFlightOptions defaults;
+  const auto log = dir_ / "default-leader.log";
+  testing::Process leader({bin_, "leader", redis_->url(), prefix_, hash, std::to_string(defaults.lease.count()), "60000"},
                           log.string());
-
-  std::vector<std::unique_ptr<redis::Client>> clients;
-  std::vector<std::unique_ptr<ExactCache>> caches;
-  std::vector<std::unique_ptr<SingleFlight>> flights;
-  for (int i = 0; i < 2; ++i) {
-    clients.push_back(make_client());
-    caches.push_back(std::make_unique<ExactCache>(*clients.back(), ExactCacheOptions{.key_prefix = prefix_}));
-    flights.push_back(std::make_unique<SingleFlight>(
-        *caches.back(), SingleFlightOptions{.lease = lease, .wait_timeout = 20s, .recheck_interval = 200ms}));
-  }
+  auto replicas = two_replicas(defaults);
+  auto& flights = replicas.flights;
   std::atomic<int> computes{0};
+  std::optional<std::chrono::steady_clock::time_point> takeover_at;
+  const auto takeover_compute = 500ms;
   const int n = 50;
   std::vector<std::optional<Result<FlightResult>>> results(n);
   std::vector<std::chrono::steady_clock::time_point> finished_at(n);
@@ -103,28 +127,32 @@ TEST_P(MultiProcessTest, LeaderKilledMidComputeExactlyOneFollowerTakesOver) {
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
         results[i] = co_await flights[i % 2]->get_or_compute(key, [&]() -> asio::awaitable<Result<ComputeOutput>> {
-          ++computes;
+          if (++computes == 1) takeover_at = std::chrono::steady_clock::now();
           co_await sleep_for(takeover_compute);
           co_return ComputeOutput{"from-takeover"};
         });
         finished_at[i] = std::chrono::steady_clock::now();
       }, asio::detached);
     }
-    co_await sleep_for(testing::scaled(200ms));  // all followers are reading the helper's flight
+    co_await sleep_for(testing::scaled(300ms));  // all followers are reading the helper's flight
     killed_at = std::chrono::steady_clock::now();
     leader.stop(SIGKILL);
-    co_await testing::eventually([&] {
-      return std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); });
-    }, 10s);
+    co_await until_all(results);
   }(), 60s);
   EXPECT_FALSE(find_line(log, "RESULT")) << "the helper finished before it was killed";
   EXPECT_EQ(computes.load(), 1) << "helper + exactly one takeover = 2 computes at most";
+  ASSERT_TRUE(takeover_at.has_value()) << "no follower took over";
+  const auto takeover_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*takeover_at - killed_at).count();
+  RecordProperty("takeover_ms", static_cast<int>(takeover_ms));
+  std::printf("takeover started %lld ms after the leader was killed\n", static_cast<long long>(takeover_ms));
+  // The goal of issue #19: 3 s (the default lease + 1 s); a slower machine gets its time scale.
+  EXPECT_LE(std::chrono::milliseconds(takeover_ms), defaults.lease + testing::scaled(1000ms));
   for (int i = 0; i < n; ++i) {
     ASSERT_TRUE(results[i].has_value()) << "waiter " << i << " left hanging";
     ASSERT_TRUE(results[i]->has_value()) << results[i]->error().message();
     EXPECT_EQ((*results[i])->value, "from-takeover");
-    // No waiter hangs beyond the lapsed lease + 1 s (scaled) (+ the takeover's own compute).
-    EXPECT_LE(finished_at[i] - killed_at, lease + testing::scaled(1000ms) + takeover_compute);
+    // No waiter hangs beyond the takeover's own compute (+ 1 s of slack, scaled).
+    EXPECT_LE(finished_at[i] - *takeover_at, takeover_compute + testing::scaled(1000ms));
   }
 }
 
@@ -135,15 +163,8 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
   const auto log = dir_ / "stream.log";
   testing::Process leader({bin_, "streamleader", redis_->url(), prefix_, hash, std::to_string(lease.count()), "3"},
                           log.string());
-  std::vector<std::unique_ptr<redis::Client>> clients;
-  std::vector<std::unique_ptr<ExactCache>> caches;
-  std::vector<std::unique_ptr<SingleFlight>> flights;
-  for (int i = 0; i < 2; ++i) {
-    clients.push_back(make_client());
-    caches.push_back(std::make_unique<ExactCache>(*clients.back(), ExactCacheOptions{.key_prefix = prefix_}));
-    flights.push_back(std::make_unique<SingleFlight>(
-        *caches.back(), SingleFlightOptions{.lease = lease, .wait_timeout = 20s, .recheck_interval = 150ms}));
-  }
+  auto replicas = two_replicas(SingleFlightOptions{.lease = lease, .wait_timeout = 20s, .recheck_interval = 150ms});
+  auto& flights = replicas.flights;
   std::atomic<int> computes{0};
   const int n = 10;
   std::vector<std::optional<Result<StreamResult>>> streams(n);
@@ -167,7 +188,7 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
         streams[i] = co_await flights[i % 2]->get_or_compute_stream(key, produce, h);
       }, asio::detached);
     }
-    co_await sleep_for(testing::scaled(300ms));  // the stream callers have relayed the stuck leader's chunks
+    co_await sleep_for(testing::scaled(300ms));  // the stream callers have relayed the dead leader's chunks
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
         plain[i] = co_await flights[i % 2]->get_or_compute(key, []() -> asio::awaitable<Result<ComputeOutput>> {
@@ -177,11 +198,7 @@ TEST_P(MultiProcessTest, StreamingLeaderKilledRelayedCallersGetLeaderLostOthersG
     }
     co_await sleep_for(testing::scaled(50ms));
     leader.stop(SIGKILL);
-    auto has_value = [](const auto& r) { return r.has_value(); };
-    co_await testing::eventually([&] {
-      return std::all_of(streams.begin(), streams.end(), has_value) &&
-             std::all_of(plain.begin(), plain.end(), has_value);
-    }, 10s);
+    co_await until_all(streams, plain);
   }(), 60s);
   EXPECT_EQ(computes.load(), 1);
   for (int i = 0; i < n; ++i) {

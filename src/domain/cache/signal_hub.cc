@@ -8,6 +8,7 @@
 
 #include "domain/cache/async_event.h"
 #include "domain/cache/stream_entries.h"
+#include "redis/stream_tail.h"
 
 namespace ragcache::cache {
 
@@ -22,13 +23,13 @@ struct Watch {
   StreamId cursor;          // where the reader's next XREAD starts
   int waiters = 0;
   bool reader_running = false;
-  redis::Connection* conn = nullptr;  // the reader's connection, for shutdown
+  redis::StreamTail* tail = nullptr;  // the reader's tail, for shutdown
 };
 
 }  // namespace
 
 struct SignalHub::Shared {
-  std::shared_ptr<BlockingPool> pool;
+  std::shared_ptr<redis::BlockingPool> pool;
   std::chrono::milliseconds slice;
   std::mutex mu;
   std::unordered_map<std::string, std::shared_ptr<Watch>> watches;
@@ -39,38 +40,28 @@ namespace {
 
 asio::awaitable<void> read_loop(std::shared_ptr<SignalHub::Shared> shared, std::string key,
                                 std::shared_ptr<Watch> watch) {
-  auto conn = shared->pool->take(key);
+  // Starts from what the first waiter knows; a failed read (Redis unreachable, the slot moved)
+  // is retried on a fresh connection after a pause, while waiters fall back on their deadlines.
+  std::string first;
+  {
+    std::lock_guard lock(shared->mu);
+    first = watch->cursor.str();
+  }
+  redis::StreamTail tail(shared->pool, key, std::move(first), redis::StreamTailOptions{.block = shared->slice, .count = 64});
   for (;;) {
-    StreamId cursor;
     {
       std::lock_guard lock(shared->mu);
       if (watch->waiters == 0 || shared->stopping) {
         auto it = shared->watches.find(key);
         if (it != shared->watches.end() && it->second == watch) shared->watches.erase(it);
-        watch->conn = nullptr;
+        watch->tail = nullptr;
         watch->reader_running = false;
         break;
       }
-      watch->conn = &**conn;
-      cursor = watch->cursor;
+      watch->tail = &tail;
     }
-    auto slice = shared->slice;
-    auto reply = co_await (*conn)->exec(
-        redis::Command("XREAD", "COUNT", 64, "BLOCK", slice.count(), "STREAMS", key, cursor.str()),
-        slice + std::chrono::milliseconds(2000));
-    if (!reply) {
-      // Redis unreachable or the connection dropped: waiters fall back on their own deadlines;
-      // pause briefly so a dead server does not turn this into a busy loop.
-      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
-      co_await pause.async_wait(asio::use_awaitable);
-      // A fresh connection to wherever the key lives now (the slot may have moved), unless the
-      // hub is gone (then so may be the client: the loop's head ends the reader).
-      std::lock_guard lock(shared->mu);
-      if (shared->stopping) continue;
-      conn = shared->pool->take(key);
-      watch->conn = &**conn;
-      continue;
-    }
+    auto reply = co_await tail.read();
+    if (!reply) continue;
     auto entries = parse_xread(*reply);
     if (!entries || entries->empty()) continue;
     std::lock_guard lock(shared->mu);
@@ -79,13 +70,11 @@ asio::awaitable<void> read_loop(std::shared_ptr<SignalHub::Shared> shared, std::
     watch->cursor = entries->back().id;
     watch->event.notify_all();
   }
-  bool keep = !shared->stopping;
-  if (keep) shared->pool->give_back(std::move(conn));
 }
 
 }  // namespace
 
-SignalHub::SignalHub(std::shared_ptr<BlockingPool> pool, std::chrono::milliseconds slice)
+SignalHub::SignalHub(std::shared_ptr<redis::BlockingPool> pool, std::chrono::milliseconds slice)
     : shared_(std::make_shared<Shared>()) {
   shared_->pool = std::move(pool);
   shared_->slice = std::max(slice, std::chrono::milliseconds(10));
@@ -95,7 +84,7 @@ SignalHub::~SignalHub() {
   std::lock_guard lock(shared_->mu);
   shared_->stopping = true;
   for (auto& [key, watch] : shared_->watches) {
-    if (watch->conn) watch->conn->close();
+    if (watch->tail) watch->tail->stop();
   }
 }
 

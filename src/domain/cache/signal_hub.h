@@ -2,7 +2,7 @@
 //
 // Lock waiters block until the holder's release appends to the lock's signal stream. However many
 // coroutines of this process wait on one stream, only ONE blocking XREAD per stream is in flight
-// (on a dedicated connection from the BlockingPool); its result is fanned out in-process through
+// (on a dedicated connection, redis/stream_tail.h); its result is fanned out in-process through
 // an AsyncEvent. The XREAD blocks for at most `slice`, after which it re-arms, so a reader ends
 // soon after its last waiter left. Waiters may be woken spuriously (they re-check their
 // condition); they are never woken late by more than the next entry.
@@ -16,14 +16,14 @@
 #include <memory>
 #include <string>
 
-#include "domain/cache/blocking_pool.h"
+#include "redis/blocking_pool.h"
 #include "domain/cache/lock_value.h"
 
 namespace ragcache::cache {
 
 class SignalHub {
  public:
-  SignalHub(std::shared_ptr<BlockingPool> pool, std::chrono::milliseconds slice);
+  SignalHub(std::shared_ptr<redis::BlockingPool> pool, std::chrono::milliseconds slice);
   ~SignalHub();
   SignalHub(const SignalHub&) = delete;
   SignalHub& operator=(const SignalHub&) = delete;

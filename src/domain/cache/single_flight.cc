@@ -11,24 +11,26 @@
 #include "base/random.h"
 #include "domain/cache/async_event.h"
 #include "domain/cache/errors.h"
+#include "domain/cache/flight_fsm.h"
 #include "domain/cache/lease.h"
 #include "domain/cache/scripts.h"
 #include "domain/cache/stream_entries.h"
 #include "redis/errors.h"
+#include "redis/stream_tail.h"
 
 namespace ragcache::cache {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
-std::string_view x_cache_value(FlightRole role) {
+std::string_view to_string(FlightRole role) {
   switch (role) {
-    case FlightRole::hit: return "HIT";
-    case FlightRole::leader: return "MISS";
-    case FlightRole::shared: return "SHARED";
-    case FlightRole::bypass: return "BYPASS";
+    case FlightRole::hit: return "hit";
+    case FlightRole::leader: return "leader";
+    case FlightRole::shared: return "shared";
+    case FlightRole::bypass: return "bypass";
   }
-  return "MISS";
+  return "leader";
 }
 
 // One key's shared attempt in this process.
@@ -77,9 +79,8 @@ struct SingleFlight::Flight {
 
 // Where a follower is in the flight stream (kept across re-checks of the same generation).
 struct SingleFlight::FollowState {
-  std::uint64_t fence = 0;
-  std::string cursor = "0-0";
-  std::unique_ptr<redis::DedicatedConnection> conn;
+  std::unique_ptr<redis::StreamTail> tail;  // its cursor: where in the flight stream we are
+  bool counted = false;                     // stats count a flight followed once
 };
 
 class SingleFlight::LeaderSink final : public ChunkSink {
@@ -134,9 +135,13 @@ class DirectSink final : public ChunkSink {
   const StreamHandlers& h_;
 };
 
-asio::awaitable<void> pause(milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
+WaitEnd wait_end(AsyncEvent::Wake wake) {
+  switch (wake) {
+    case AsyncEvent::Wake::notified: return WaitEnd::notified;
+    case AsyncEvent::Wake::deadline: return WaitEnd::deadline;
+    case AsyncEvent::Wake::cancelled: return WaitEnd::cancelled;
+  }
+  return WaitEnd::deadline;
 }
 
 // Calls a user function and turns an exception into an error.
@@ -157,7 +162,7 @@ SingleFlight::SingleFlight(ExactCache& cache, SingleFlightOptions options)
       locks_(cache.client(), LockOptions{.key_prefix = cache.options().key_prefix,
                                          .fence_counter_ttl = options_.fence_counter_ttl,
                                          .recheck_interval = options_.recheck_interval}),
-      pool_(std::make_shared<BlockingPool>(cache.client())) {}
+      pool_(std::make_shared<redis::BlockingPool>(cache.client())) {}
 
 SingleFlight::~SingleFlight() = default;
 
@@ -233,127 +238,130 @@ asio::awaitable<void> SingleFlight::bypass(std::shared_ptr<Flight> f) {
   finish(f, r ? std::nullopt : std::optional<Error>(r.error()));
 }
 
+namespace {
+
+// flight_begin.lua's reply (or why there is none), as the state machine takes it.
+BeginReply read_begin(const Result<redis::Reply>& reply, ExactCache& cache, const CacheKey& key,
+                      std::optional<std::string>& hit_value, std::optional<LockValue>& lock) {
+  if (!reply) return {.kind = BeginReply::Kind::unavailable, .error = reply.error()};
+  if (!reply->is_array() || reply->elements.size() < 2) {
+    return {.kind = BeginReply::Kind::unavailable, .error = Error(redis::Errc::unexpected_reply, reply->debug_string())};
+  }
+  const std::string& kind = reply->elements[0].str;
+  if (kind == "hit") {
+    hit_value = cache.accept(key, reply->elements[1].str);  // corrupt or another request's: nullopt
+    return {.kind = BeginReply::Kind::hit, .usable = hit_value.has_value()};
+  }
+  lock = LockValue::parse(reply->elements[1].str);
+  if ((kind != "acquired" && kind != "held") || !lock) {
+    return {.kind = BeginReply::Kind::malformed,
+            .error = Error(redis::Errc::unexpected_reply, "flight_begin: " + reply->debug_string())};
+  }
+  return {.kind = kind == "acquired" ? BeginReply::Kind::acquired : BeginReply::Kind::held, .fence = lock->fence};
+}
+
+}  // namespace
+
 asio::awaitable<void> SingleFlight::drive(std::shared_ptr<Flight> f) {
   const auto& keys = cache_.keys();
   const auto lock_keys = keys.lock(KeySchema::flight_lock_name(f->key.hash));
   const auto exact_key = keys.exact(f->key.ns, f->key.hash);
   const auto flight_key = keys.flight(f->key.hash);
+  const auto inflight_key = keys.inflight(f->key.ns, f->key.hash);
+  FlightFsm fsm(options_.bypass_when_unavailable);
   FollowState st;
-  bool skip_cache = false;
-  bool followed = false;
+  auto action = fsm.start();
   for (;;) {
-    auto token = random_token();
-    auto begin_keys = scripts::list(exact_key, lock_keys.lock, lock_keys.fence, flight_key);
-    auto begin_args = scripts::list(token, std::to_string(options_.lease.count()),
-                                    std::to_string(options_.fence_counter_ttl.count()),
-                                    std::to_string((options_.lease + options_.stream_linger).count()),
-                                    std::string(skip_cache ? "1" : "0"));
-    auto reply = co_await cache_.client().eval(scripts::flight_begin(), std::move(begin_keys), std::move(begin_args));
-    if (!reply || !reply->is_array() || reply->elements.size() < 2) {
-      Error e = reply ? Error(redis::Errc::unexpected_reply, reply->debug_string()) : reply.error();
-      if (options_.bypass_when_unavailable) {
-        spdlog::warn("single-flight: Redis unavailable ({}), computing without the cache", e.message());
-        co_await bypass(f);
-      } else {
-        finish(f, e);
-      }
-      break;
-    }
-    const std::string kind = reply->elements[0].str;
-    if (kind == "hit") {
-      if (auto value = cache_.accept(f->key, reply->elements[1].str)) {
+    if (action.step == FlightFsm::Step::begin) {
+      auto begin_keys = scripts::list(exact_key, lock_keys.lock, lock_keys.fence, flight_key, inflight_key);
+      auto begin_args = scripts::list(random_token(), std::to_string(options_.lease.count()),
+                                      std::to_string(options_.fence_counter_ttl.count()),
+                                      std::to_string((options_.lease + options_.stream_linger).count()),
+                                      std::string(action.skip_cache ? "1" : "0"));
+      auto reply = co_await cache_.client().eval(scripts::flight_begin(), std::move(begin_keys), std::move(begin_args));
+      std::optional<std::string> hit_value;
+      std::optional<LockValue> lock;
+      const auto begin = read_begin(reply, cache_, f->key, hit_value, lock);
+      action = fsm.on_begin(begin);
+      if (action.step == FlightFsm::Step::deliver_hit) {
         ++stats_.hits;
         f->set_role(FlightRole::hit);
         f->restart();
-        f->append(std::move(*value));
+        f->append(std::move(*hit_value));
         finish(f, std::nullopt);
-        break;
+      } else if (action.step == FlightFsm::Step::lead) {
+        if (fsm.took_over()) ++stats_.takeovers;
+        st.tail.reset();
+        co_await lead(f, *lock, fsm);
+      } else if (action.step == FlightFsm::Step::follow) {
+        if (!st.counted) ++stats_.followed;
+        st.counted = true;
+        const auto ended = co_await follow(f, st, fsm, action);
+        action = fsm.on_follow_end(ended);
+        continue;
+      } else if (action.step == FlightFsm::Step::bypass) {
+        spdlog::warn("single-flight: Redis unavailable ({}), computing without the cache", begin.error.message());
+        co_await bypass(f);
+      } else if (action.step == FlightFsm::Step::fail) {
+        finish(f, action.error);
       }
-      skip_cache = true;  // corrupt or another request's entry: treat as a miss
-      continue;
-    }
-    if (kind == "acquired") {
-      auto value = LockValue::parse(reply->elements[1].str);
-      if (!value) {
-        finish(f, Error(redis::Errc::unexpected_reply, "flight_begin: bad lock value"));
-        break;
-      }
-      if (followed) ++stats_.takeovers;
-      if (st.conn) pool_->give_back(std::move(st.conn));
-      co_await lead(f, *value);
+      if (action.step != FlightFsm::Step::begin) break;
+    } else if (action.step == FlightFsm::Step::fail) {
+      finish(f, action.error);
       break;
+    } else {
+      break;  // done: the follow delivered the flight's outcome
     }
-    auto holder = LockValue::parse(reply->elements[1].str);
-    if (kind != "held" || !holder) {
-      finish(f, Error(redis::Errc::unexpected_reply, "flight_begin: " + reply->debug_string()));
-      break;
-    }
-    if (!followed) ++stats_.followed;
-    followed = true;
-    auto outcome = co_await follow(f, st, holder->fence);
-    if (outcome == FollowOutcome::recheck) continue;
-    if (outcome == FollowOutcome::abandoned) finish(f, Error(ragcache::Errc::cancelled, "no caller left"));
-    break;
   }
-  if (st.conn) pool_->give_back(std::move(st.conn));
 }
 
-asio::awaitable<SingleFlight::FollowOutcome> SingleFlight::follow(std::shared_ptr<Flight> f, FollowState& st,
-                                                                  std::uint64_t fence) {
-  if (st.fence != fence) {
-    // Another generation than the one we read (or the first): read its stream from the start.
-    if (st.fence != 0) f->restart();
-    st.fence = fence;
-    st.cursor = "0-0";
+asio::awaitable<FollowEnd> SingleFlight::follow(std::shared_ptr<Flight> f, FollowState& st, FlightFsm& fsm,
+                                                const FlightFsm::Action& action) {
+  if (!st.tail) {
+    // A failed read is retried after a short pause on a fresh connection: the old one may point
+    // at a node that no longer serves the stream's slot (MOVED after a reshard or failover).
+    st.tail = std::make_unique<redis::StreamTail>(
+        pool_, cache_.keys().flight(f->key.hash), "0-0",
+        redis::StreamTailOptions{.block = options_.recheck_interval, .count = 512, .retry_pause = milliseconds(50)});
   }
+  if (action.restart) f->restart();
+  if (action.read_from_start) st.tail->seek("0-0");
   f->set_role(FlightRole::shared);
-  const auto flight_key = cache_.keys().flight(f->key.hash);
-  if (!st.conn) st.conn = pool_->take(flight_key);
-  const auto slice = options_.recheck_interval;
   for (;;) {
     {
       std::lock_guard lock(f->mu);
-      if (f->attached == 0) co_return FollowOutcome::abandoned;
+      if (f->attached == 0) co_return FollowEnd::abandoned;
     }
-    auto reply = co_await (*st.conn)->exec(
-        redis::Command("XREAD", "COUNT", 512, "BLOCK", slice.count(), "STREAMS", flight_key, st.cursor),
-        slice + milliseconds(2000));
-    if (!reply) {
-      // The next follow takes a fresh connection: this one may point at a node that no longer
-      // serves the stream's slot (MOVED after a reshard or failover).
-      st.conn.reset();
-      co_await pause(milliseconds(50));  // a broken connection must not become a busy loop
-      co_return FollowOutcome::recheck;
-    }
+    auto reply = co_await st.tail->read();
+    if (!reply) co_return FollowEnd::read_failed;
     auto entries = parse_xread(*reply);
-    if (!entries) co_return FollowOutcome::recheck;
-    if (entries->empty()) co_return FollowOutcome::recheck;  // quiet for a slice: is the leader alive?
+    if (!entries) co_return FollowEnd::read_failed;
+    if (entries->empty()) co_return FollowEnd::quiet;  // quiet for a slice: is the leader alive?
     for (auto& e : *entries) {
-      st.cursor = e.id_text;
-      auto type = e.field("t").value_or("");
+      const auto kind = entry_kind(e.field("t").value_or(""));
       auto v = e.field("v").value_or("");
-      if (type == "s") {
-        auto gen = LockValue::parse("x:" + std::string(v));
-        if (gen && gen->fence > st.fence) {
-          // The lock changed hands while we read: a new leader restarted the stream.
-          f->restart();
-          st.fence = gen->fence;
-        }
-      } else if (type == "c") {
-        f->append(std::string(v));
-      } else if (type == "d") {
-        if (!v.empty()) f->append(std::string(v));
-        finish(f, std::nullopt);
-        co_return FollowOutcome::finished;
-      } else if (type == "e") {
-        finish(f, Error(Errc::leader_failed, std::string(v)));
-        co_return FollowOutcome::finished;
+      std::uint64_t start_fence = 0;
+      if (kind == EntryKind::start) {
+        auto generation = LockValue::parse("x:" + std::string(v));
+        if (generation) start_fence = generation->fence;
+      }
+      switch (fsm.on_entry(kind, start_fence)) {
+        case FlightFsm::EntryStep::restart: f->restart(); break;
+        case FlightFsm::EntryStep::append: f->append(std::string(v)); break;
+        case FlightFsm::EntryStep::finish:
+          if (!v.empty()) f->append(std::string(v));
+          finish(f, std::nullopt);
+          co_return FollowEnd::finished;
+        case FlightFsm::EntryStep::fail:
+          finish(f, Error(Errc::leader_failed, std::string(v)));
+          co_return FollowEnd::finished;
+        case FlightFsm::EntryStep::ignore: break;
       }
     }
   }
 }
 
-asio::awaitable<void> SingleFlight::lead(std::shared_ptr<Flight> f, LockValue value) {
+asio::awaitable<void> SingleFlight::lead(std::shared_ptr<Flight> f, LockValue value, FlightFsm& fsm) {
   ++stats_.led;
   ++stats_.computes;
   f->restart();
@@ -362,6 +370,7 @@ asio::awaitable<void> SingleFlight::lead(std::shared_ptr<Flight> f, LockValue va
   const auto lock_name = KeySchema::flight_lock_name(f->key.hash);
   const auto flight_key = keys.flight(f->key.hash);
   const auto exact_key = keys.exact(f->key.ns, f->key.hash);
+  const auto inflight_key = keys.inflight(f->key.ns, f->key.hash);
   LockGrant grant;
   grant.name = lock_name;
   grant.key = keys.lock(lock_name).lock;
@@ -374,7 +383,7 @@ asio::awaitable<void> SingleFlight::lead(std::shared_ptr<Flight> f, LockValue va
       [hash = f->key.hash](const Error& e) {
         spdlog::warn("single-flight: leader lost its lease on {}: {}", hash, e.message());
       },
-      scripts::list(flight_key), options_.lease + options_.stream_linger);
+      scripts::list(flight_key, inflight_key), options_.lease + options_.stream_linger);
 
   Result<void> ran;
   std::string answer;
@@ -398,34 +407,41 @@ asio::awaitable<void> SingleFlight::lead(std::shared_ptr<Flight> f, LockValue va
   }
   lease->stop();
 
-  std::string kind = ran ? "d" : "e";
+  std::optional<PreparedEntry> entry;
+  if (ran) entry = cache_.prepare(f->key, answer, completion);
+  const auto finishing = fsm.on_compute_end(ran.has_value(), entry.has_value());
   std::string payload;
   if (!ran) {
     payload = ran.error().message();
   } else if (!f->produce) {
     payload = answer;
   }
-  std::optional<PreparedEntry> entry;
-  if (ran) entry = cache_.prepare(f->key, answer, completion);
   // Arguments as named locals: GCC 12 mishandles temporaries of conditional expressions inside
   // a co_await full-expression (double destruction).
+  std::string kind = finishing.error_marker ? "e" : "d";
   std::string entry_bytes;
   std::string entry_ttl = "1";
-  if (entry) {
+  if (finishing.store) {
     entry_bytes = std::move(entry->bytes);
     entry_ttl = std::to_string(entry->ttl.count());
   }
-  auto finish_keys = scripts::list(grant.key, exact_key, flight_key);
-  auto finish_args = scripts::list(lock_value, kind, payload, std::move(entry_bytes), std::move(entry_ttl),
-                                   std::to_string(options_.stream_linger.count()));
+  auto finish_keys = scripts::list(grant.key, exact_key, flight_key, inflight_key);
+  auto finish_args = scripts::list(lock_value, std::move(kind), std::move(payload), std::move(entry_bytes),
+                                   std::move(entry_ttl), std::to_string(options_.stream_linger.count()));
   auto finished = co_await cache_.client().eval(scripts::flight_finish(), std::move(finish_keys), std::move(finish_args));
-  if (!finished || finished->integer != 1) {
+  FinishReply reply = FinishReply::failed;
+  if (finished) reply = finished->integer == 1 ? FinishReply::finished
+                        : finished->integer == 2 ? FinishReply::stale
+                                                 : FinishReply::refused;
+  const auto settled = fsm.after_finish(reply);
+  if (settled.refused) {
     ++stats_.refused_finishes;
     std::string why = finished ? std::string("lock lapsed") : finished.error().message();
     spdlog::warn("single-flight: finish of {} refused or failed ({}): answer not stored", f->key.hash, why);
-  } else if (entry) {
-    cache_.remember(f->key, answer);
+  } else if (reply == FinishReply::stale) {
+    ++stats_.invalidated_in_flight;
   }
+  if (settled.remember) cache_.remember(f->key, answer);
   if (!ran) co_return finish(f, ran.error());
   if (!f->produce) f->append(std::move(answer));
   finish(f, std::nullopt);
@@ -451,19 +467,18 @@ asio::awaitable<Result<FlightResult>> SingleFlight::get_or_compute(const CacheKe
         if (f->error) co_return *f->error;
         std::string value;
         for (const auto& c : f->chunks) value += c;
-        FlightRole role = f->role.value_or(FlightRole::shared);
-        if (!creator && role == FlightRole::leader) role = FlightRole::shared;
-        co_return FlightResult{role, std::move(value)};
+        co_return FlightResult{caller_role(f->role.value_or(FlightRole::shared), creator), std::move(value)};
       }
     }
-    auto wake = co_await f->changed.wait(seen, deadline);
-    if (wake == AsyncEvent::Wake::notified) continue;
+    const auto wake = co_await f->changed.wait(seen, deadline);
+    const auto next = after_wait(wait_end(wake), options_.compute_on_timeout, 0);
+    if (next == WaitStep::look_again) continue;
     {
       std::lock_guard lock(f->mu);
       --f->attached;
     }
-    if (wake == AsyncEvent::Wake::cancelled) co_return Error(ragcache::Errc::cancelled, "caller cancelled");
-    if (!options_.compute_on_timeout) co_return Error(Errc::wait_timeout, key.hash);
+    if (next == WaitStep::cancelled) co_return Error(ragcache::Errc::cancelled, "caller cancelled");
+    if (next == WaitStep::timed_out) co_return Error(Errc::wait_timeout, key.hash);
     ++stats_.computes;
     auto own = co_await compute();
     if (!own) co_return own.error();
@@ -511,7 +526,7 @@ asio::awaitable<Result<StreamResult>> SingleFlight::get_or_compute_stream(const 
     {
       std::lock_guard lock(f->mu);
       if (f->generation != generation) {
-        if (result.chunks > 0) {
+        if (!can_follow_new_generation(result.chunks)) {
           --f->attached;
           co_return Error(Errc::leader_lost, "the generation being relayed died");
         }
@@ -521,8 +536,7 @@ asio::awaitable<Result<StreamResult>> SingleFlight::get_or_compute_stream(const 
       for (; next < f->chunks.size(); ++next) fresh.push_back(f->chunks[next]);
       done = f->done;
       error = f->error;
-      role = f->role.value_or(FlightRole::shared);
-      if (!creator && role == FlightRole::leader) role = FlightRole::shared;
+      role = caller_role(f->role.value_or(FlightRole::shared), creator);
       if (done) --f->attached;
     }
     if (done && error) co_return *error;
@@ -539,11 +553,12 @@ asio::awaitable<Result<StreamResult>> SingleFlight::get_or_compute_stream(const 
     if (!fresh.empty()) deadline = SteadyClock::now() + options_.wait_timeout;
     if (done) co_return result;
     if (!fresh.empty()) continue;  // relaying took time: look again before sleeping
-    auto wake = co_await f->changed.wait(seen, deadline);
-    if (wake == AsyncEvent::Wake::notified) continue;
+    const auto wake = co_await f->changed.wait(seen, deadline);
+    const auto step = after_wait(wait_end(wake), options_.compute_on_timeout, result.chunks);
+    if (step == WaitStep::look_again) continue;
     detach();
-    if (wake == AsyncEvent::Wake::cancelled) co_return Error(ragcache::Errc::cancelled, "caller cancelled");
-    if (!options_.compute_on_timeout || result.chunks > 0) co_return Error(Errc::wait_timeout, key.hash);
+    if (step == WaitStep::cancelled) co_return Error(ragcache::Errc::cancelled, "caller cancelled");
+    if (step == WaitStep::timed_out) co_return Error(Errc::wait_timeout, key.hash);
     ++stats_.computes;
     DirectSink sink(handlers);
     if (handlers.on_start) co_await handlers.on_start(FlightRole::bypass);

@@ -5,7 +5,10 @@
 //   r->role: hit (cached), leader (computed here: MISS), shared (another request's generation),
 //            bypass (Redis unreachable: computed here, nothing cached)
 //
-// In one process, concurrent callers of a key share one Flight (the first caller's compute).
+// In one process, concurrent callers of a key share one Flight (the first caller's compute),
+// whatever Redis does: when it is down, slow or refusing (queue full, circuit breaker open), the
+// flight computes here without the cache, once, and its other callers get that answer (role
+// shared; only the caller that started it reports bypass).
 // Across processes, flight_begin.lua does in one atomic step: cache check, else join the running
 // flight (lock:rag:{h} is held), else take the lock with a fresh fencing number and start a new
 // flight stream rag:flight:{h}. Then:
@@ -13,13 +16,16 @@
 //   makes the final write refused), appends chunks (streaming) with a fenced XADD, and finishes
 //   with flight_finish.lua: fenced store of a complete answer, finish (or error) marker, short
 //   expiry of the stream, release of the lock, all atomic. Errors are never cached; followers get
-//   them as Errc::leader_failed.
+//   them as Errc::leader_failed. An answer whose key or namespace was invalidated while it was
+//   being generated is delivered to its callers but not stored (ExactCache::invalidate*).
 // - Followers read the flight stream from its start with XREAD BLOCK, so a follower arriving
 //   mid-generation still gets every chunk. Only ONE blocking read per key per process is in
 //   flight; its entries are fanned out in-process to every local caller. No polling: the read
 //   returns as soon as the leader writes. Every recheck_interval without news, the follower re-runs
 //   flight_begin: if the leader's lease lapsed without a finish marker (crash, pause), exactly one
 //   follower gets the lock and takes over (SET NX semantics); the others follow the new generation.
+//   With the default lease (2 s, renewed every 2/3 s) and re-check (0.5 s), a new leader starts
+//   within ~2.5 s of the old one's death (multiprocess_itest.cc measures it).
 // - A stream caller that already relayed chunks of a generation that died gets Errc::leader_lost
 //   (the new leader's text would not continue the old one); callers that relayed nothing yet
 //   follow the new generation.
@@ -31,6 +37,7 @@
 //   or on other replicas, may still wait for it. So compute functions must own everything they use
 //   (capture by value): they may run after the caller who supplied them has gone.
 //
+// Every decision above lives in a sans-I/O state machine (flight_fsm.h); this file does the I/O.
 // Thread-safe; callers' executors must be strands or single-threaded (see async_event.h). The
 // ExactCache (and its Client) must outlive the SingleFlight. The SingleFlight must outlive every
 // flight it started, which may run on after their callers left: destroy it only once its
@@ -50,14 +57,14 @@
 
 #include "base/error.h"
 #include "domain/cache/exact_cache.h"
+#include "domain/cache/flight_fsm.h"
 #include "domain/cache/lock_manager.h"
 
 namespace ragcache::cache {
 
-enum class FlightRole { hit, leader, shared, bypass };
-
-// The X-Cache header value of a role: HIT, MISS, SHARED, BYPASS.
-std::string_view x_cache_value(FlightRole role);
+// "hit", "leader", "shared" or "bypass" (for logs and tests; the gateway maps a role to its
+// X-Cache value itself).
+std::string_view to_string(FlightRole role);
 
 struct ComputeOutput {
   std::string value;
@@ -102,7 +109,10 @@ struct StreamResult {
 };
 
 struct SingleFlightOptions {
-  std::chrono::milliseconds lease{10000};           // lock TTL while the leader computes
+  // Lock TTL while the leader computes, renewed every lease/3: a dead leader is replaced at
+  // most lease + recheck_interval later. Shorter means faster takeover but less tolerance for a
+  // leader that stalls (a stall longer than ~2/3 of it costs a second compute, never a wrong answer).
+  std::chrono::milliseconds lease{2000};
   std::chrono::milliseconds wait_timeout{60000};    // a caller's deadline
   bool compute_on_timeout = false;                  // at the deadline: compute yourself instead of failing
   std::chrono::milliseconds recheck_interval{500};  // longest XREAD BLOCK; leader-liveness re-check
@@ -113,7 +123,7 @@ struct SingleFlightOptions {
 
 struct SingleFlightStats {
   std::atomic<std::uint64_t> computes{0}, hits{0}, led{0}, followed{0}, takeovers{0}, bypassed{0},
-      refused_finishes{0};
+      refused_finishes{0}, invalidated_in_flight{0};
 };
 
 class SingleFlight {
@@ -139,17 +149,18 @@ class SingleFlight {
 
  private:
   std::shared_ptr<Flight> join(const CacheKey& key, Compute compute, StreamCompute produce, bool& creator);
+  // The I/O of one key's flight; every decision is the state machine's (flight_fsm.h).
   boost::asio::awaitable<void> drive(std::shared_ptr<Flight> f);
-  boost::asio::awaitable<void> lead(std::shared_ptr<Flight> f, LockValue value);
-  enum class FollowOutcome { finished, recheck, abandoned };
-  boost::asio::awaitable<FollowOutcome> follow(std::shared_ptr<Flight> f, FollowState& st, std::uint64_t fence);
+  boost::asio::awaitable<void> lead(std::shared_ptr<Flight> f, LockValue value, FlightFsm& fsm);
+  boost::asio::awaitable<FollowEnd> follow(std::shared_ptr<Flight> f, FollowState& st, FlightFsm& fsm,
+                                           const FlightFsm::Action& action);
   boost::asio::awaitable<void> bypass(std::shared_ptr<Flight> f);
   void finish(const std::shared_ptr<Flight>& f, std::optional<Error> error);
 
   ExactCache& cache_;
   SingleFlightOptions options_;
   LockManager locks_;
-  std::shared_ptr<BlockingPool> pool_;
+  std::shared_ptr<redis::BlockingPool> pool_;
   SingleFlightStats stats_;
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;

@@ -1,8 +1,7 @@
 #include "domain/limits/rate_limiter.h"
 
-#include "domain/limits/errors.h"
+#include "redis/errors.h"
 #include "domain/limits/gcra.h"
-#include "domain/limits/script_reply.h"
 #include "ragcache/embedded_domain_limits_lua.h"
 
 namespace ragcache::limits {
@@ -58,7 +57,7 @@ boost::asio::awaitable<Result<RateDecision>> RateLimiter::check(std::string_view
   std::vector<std::string> args{std::to_string(interval), std::to_string(limit.effective_burst()), std::to_string(cost)};
   auto reply = co_await state_.eval(gcra_script(), std::move(keys), std::move(args));
   if (!reply) co_return rate_decision_on_error(options_.on_error, limit, options_.closed_retry_after);
-  auto values = integers_of(*reply, 4);
+  auto values = reply->integers(4);
   if (!values) co_return values.error();
   const auto& v = *values;
   RateDecision d;

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "domain/limits/itest_fixture.h"
+#include "support/deployment_test.h"
 #include "support/free_port.h"
 
 namespace ragcache::limits {
@@ -16,7 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class RateLimiterTest : public testing::RedisTest {
+class RateLimiterTest : public testing::DeploymentTest {
  protected:
   RateLimiterOptions options() { return {.key_prefix = prefix_ + "rl:"}; }
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "base/random.h"
-#include "domain/limits/script_reply.h"
 #include "ragcache/embedded_domain_limits_lua.h"
 
 namespace ragcache::limits {
@@ -74,7 +73,7 @@ boost::asio::awaitable<Result<QuotaDecision>> TokenQuota::reserve(std::string_vi
     }
     co_return d;
   }
-  auto v = integers_of(*reply, 6);
+  auto v = reply->integers(6);
   if (!v) co_return v.error();
   d.allowed = (*v)[0] == 1;
   d.minute_used = (*v)[1];
@@ -96,7 +95,7 @@ boost::asio::awaitable<Result<SettleOutcome>> TokenQuota::settle(const Reservati
                                 std::to_string(options_.long_window.count())};
   auto reply = co_await state_.eval(settle_script(), std::move(keys), std::move(args));
   if (!reply) co_return reply.error();
-  auto v = integers_of(*reply, 4);
+  auto v = reply->integers(4);
   if (!v) co_return v.error();
   co_return SettleOutcome{(*v)[0] == 1, (*v)[1], (*v)[2], (*v)[3]};
 }

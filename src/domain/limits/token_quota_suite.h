@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "domain/limits/itest_fixture.h"
+#include "support/deployment_test.h"
 #include "support/free_port.h"
 
 namespace ragcache::limits {
@@ -16,7 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class TokenQuotaTest : public testing::RedisTest {
+class TokenQuotaTest : public testing::DeploymentTest {
  protected:
   // Long windows: no window can roll over while a test runs, so budgets are exact.
   TokenQuotaOptions options() {

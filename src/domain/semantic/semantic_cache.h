@@ -178,7 +178,7 @@ class SemanticCache {
 
   // The feed (semantic_feed.cc).
   static void start_feed_loop(const std::shared_ptr<Shared>& shared);
-  static boost::asio::awaitable<void> feed_loop(std::shared_ptr<Shared> shared, std::string ring_id);
+  static boost::asio::awaitable<void> feed_loop(std::shared_ptr<Shared> shared);
   static boost::asio::awaitable<void> read_feeds(std::shared_ptr<Shared> shared,
                                                  std::vector<std::shared_ptr<PartitionState>> due);
   static boost::asio::awaitable<void> ring_bell(std::shared_ptr<Shared> shared, std::string p);

@@ -13,6 +13,7 @@
 
 #include "domain/semantic/feed_event.h"
 #include "domain/semantic/semantic_cache.h"
+#include "redis/stream_tail.h"
 
 namespace ragcache::semantic {
 
@@ -31,7 +32,12 @@ struct SemanticCache::PartitionState {
 
 struct SemanticCache::Shared {
   Shared(redis::Client& c, embed::Embedder& e, SemanticCacheOptions o)
-      : client(c), embedder(e), options(std::move(o)), keys(options.key_prefix), index(options.index) {}
+      : client(c),
+        embedder(e),
+        options(std::move(o)),
+        keys(options.key_prefix),
+        index(options.index),
+        ring_connections(std::make_shared<redis::BlockingPool>(c, 0)) {}
   redis::Client& client;
   embed::Embedder& embedder;
   SemanticCacheOptions options;
@@ -44,7 +50,8 @@ struct SemanticCache::Shared {
   std::mutex mutex;  // guards partitions, use_clock, ring
   std::unordered_map<std::string, std::shared_ptr<PartitionState>> partitions;  // by partition id
   std::uint64_t use_clock = 0;
-  std::unique_ptr<redis::DedicatedConnection> ring;  // the feed loop's blocking read; set once
+  std::shared_ptr<redis::BlockingPool> ring_connections;  // the ring tail's connection, none kept idle
+  std::unique_ptr<redis::StreamTail> ring;  // the feed loop's tail of the doorbell (redis/stream_tail.h); set once
 
   // The XADD of one change-feed event and the feed's TTL refresh, for a MULTI in slot {p}.
   void append_feed_event(std::vector<redis::Command>& cmds, const std::string& p, const FeedEvent& event) const;

@@ -13,9 +13,6 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "base/poll_until.h"
 #include "domain/semantic/semantic_cache_state.h"
@@ -116,33 +113,29 @@ asio::awaitable<void> SemanticCache::ring_bell(std::shared_ptr<Shared> shared, s
 void SemanticCache::start_feed_loop(const std::shared_ptr<Shared>& shared) {
   // Caller holds shared->mutex.
   if (shared->ring || shared->stopping.load()) return;
-  shared->ring = shared->client.dedicated(shared->keys.ring());
   // From the ring's start: the bells rung before this loop name partitions whose feeds may have
   // news for a rebuild that raced with them; reading up to kRingMaxLength old bells once is cheap.
-  asio::co_spawn(shared->client.executor(), feed_loop(shared, "0-0"), asio::detached);
+  shared->ring = std::make_unique<redis::StreamTail>(
+      shared->ring_connections, shared->keys.ring(), "0-0",
+      redis::StreamTailOptions{.block = shared->options.feed_block, .count = kRingReadCount,
+                               .retry_pause = std::chrono::milliseconds(200)});
+  asio::co_spawn(shared->client.executor(), feed_loop(shared), asio::detached);
 }
 
-asio::awaitable<void> SemanticCache::feed_loop(std::shared_ptr<Shared> shared, std::string ring_id) {
-  const auto block = shared->options.feed_block;
+asio::awaitable<void> SemanticCache::feed_loop(std::shared_ptr<Shared> shared) {
   const ScopedCount running(shared->running_tails);
-  const std::string ring = shared->keys.ring();
+  auto& ring = *shared->ring;  // lives as long as `shared`; only stop() touches it elsewhere
   auto last_resync = std::chrono::steady_clock::now();
   while (!shared->stopping.load()) {
-    Command xread("XREAD", "COUNT", kRingReadCount, "BLOCK", static_cast<std::int64_t>(block.count()), "STREAMS",
-                  ring, ring_id);
-    redis::Connection::Timeout timeout = block + std::chrono::milliseconds(2000);
-    auto reply = co_await (*shared->ring)->exec(std::move(xread), timeout);
-    if (shared->stopping.load()) break;
+    auto reply = co_await ring.read();
+    if (shared->stopping.load() || ring.stopped()) break;
     std::vector<std::string> named;
     bool resync = std::chrono::steady_clock::now() - last_resync >= shared->options.feed_resync;
     if (!reply) {
-      // Lost connection or a stuck server: the connection reconnects by itself; pause a little so
-      // a dead server does not make this spin, then read everything (bells may have been lost).
-      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
-      co_await pause.async_wait(asio::use_awaitable);
+      // Lost connection or a stuck server: read everything (bells may have been lost); the tail
+      // pauses before its next read on a fresh connection, so a dead server does not make this spin.
       resync = true;
-    } else if (auto batch = parse_ring_reply(*reply, ring_id)) {
-      ring_id = batch->last_stream_id;
+    } else if (auto batch = parse_ring_reply(*reply, ring.cursor())) {
       named = std::move(batch->partitions);
     }
     std::vector<std::shared_ptr<PartitionState>> due;
@@ -201,7 +194,7 @@ asio::awaitable<void> SemanticCache::read_feeds(std::shared_ptr<Shared> shared,
 void SemanticCache::close_tails() {
   shared_->stopping.store(true);
   std::lock_guard lock(shared_->mutex);
-  if (shared_->ring) (*shared_->ring)->close();  // fails the pending XREAD: the loop sees `stopping`
+  if (shared_->ring) shared_->ring->stop();  // fails the pending XREAD: the loop sees `stopping`
 }
 
 asio::awaitable<void> SemanticCache::stop(std::chrono::milliseconds grace) {

@@ -1,4 +1,4 @@
-// The Redis keys of session state (DESIGN.md, key schema). A session's two keys share the hash
+// The Redis keys of session state (docs/architecture.md, "Key schema"). A session's two keys share the hash
 // tag {sid}, so one script may touch both on a cluster; a user's session index is another slot.
 #pragma once
 

@@ -62,7 +62,7 @@ struct AppendedWindow {
 
 class SessionStore {
  public:
-  // client: the state-role Redis (DESIGN.md: AOF, noeviction). counter: counts tokens of messages
+  // client: the state-role Redis (docs/architecture.md: AOF, noeviction). counter: counts tokens of messages
   // that carry no content_tokens. key_prefix: prepended to every key (tests, shared servers).
   SessionStore(redis::Client& client, SessionOptions options = {},
                std::shared_ptr<const TokenCounter> counter = estimate_token_counter(), std::string key_prefix = {});

@@ -34,9 +34,9 @@ std::shared_ptr<const TokenCounter> estimate_token_counter() {
 }
 
 std::size_t message_tokens(const TokenCounter& counter, const Message& m) {
-  std::size_t n = kTokensPerMessage + kTokensPerRole;
-  n += m.content_tokens ? *m.content_tokens : counter.count(m.content);
-  if (m.name) n += counter.count(*m.name) + kTokensPerName;
+  std::optional<std::size_t> name;
+  if (m.name) name = counter.count(*m.name);
+  std::size_t n = tokens::chat_message_tokens(kTokensPerRole, m.content_tokens ? *m.content_tokens : counter.count(m.content), name);
   if (m.tool_call_id) n += counter.count(*m.tool_call_id);
   if (m.tool_calls) n += counter.count(boost::json::serialize(*m.tool_calls));
   return n;

@@ -1,7 +1,7 @@
 // How a session counts the tokens of a message.
 //
-// A message costs what the OpenAI chat format charges for it (OpenAI cookbook,
-// num_tokens_from_messages, the gpt-3.5-turbo-0613 / gpt-4 / gpt-4o family):
+// A message costs what the OpenAI chat format charges for it (tokens/chat.h, the one formula:
+// OpenAI cookbook, num_tokens_from_messages, the gpt-3.5-turbo-0613 / gpt-4 / gpt-4o family):
 //   3 tokens of framing + tokens(role) + tokens(content) [+ tokens(name) + 1 if it has a name]
 // (the 3 tokens that prime the reply belong to a request, not to a message, so they are not here).
 // tool_call_id and tool_calls are counted as plain text of their JSON, an estimate: OpenAI does not
@@ -18,14 +18,14 @@
 #include <string_view>
 
 #include "domain/session/message.h"
+#include "tokens/chat.h"
 
 namespace ragcache::session {
 
-inline constexpr std::size_t kTokensPerMessage = 3;
-inline constexpr std::size_t kTokensPerName = 1;
-// Every valid role (system, user, assistant, tool, developer) is one token in both cl100k_base
-// and o200k_base, so the role is not run through the counter.
-inline constexpr std::size_t kTokensPerRole = 1;
+// Every valid role is one token in both encodings, so the role is not run through the counter.
+using tokens::kTokensPerMessage;
+using tokens::kTokensPerName;
+using tokens::kTokensPerRole;
 
 // Counts the tokens of a text. Implementations are immutable and thread-safe.
 class TokenCounter {

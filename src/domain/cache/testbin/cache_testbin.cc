@@ -63,7 +63,7 @@ asio::awaitable<int> run_leader(redis::Client& client, std::string prefix, std::
     say("ERROR " + r.error().message());
     co_return 1;
   }
-  say("RESULT " + std::string(x_cache_value(r->role)) + " " + r->value);
+  say("RESULT " + std::string(to_string(r->role)) + " " + r->value);
   co_return 0;
 }
 
