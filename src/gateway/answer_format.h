@@ -28,8 +28,8 @@ class EventFolder {
   void add_whole(boost::json::object answer) { whole_ = std::move(answer); }
   // The final object is known (a terminal event, every choice finished, or a whole answer).
   bool finished() const { return whole_.has_value() || stream_finished(); }
-  // The final object (only when finished()).
-  boost::json::object answer() const { return whole_ ? *whole_ : stream_answer(); }
+  // The final object (only when finished()); once: a whole answer is moved out, not copied.
+  boost::json::object take_answer() { return whole_ ? std::move(*whole_) : stream_answer(); }
 
  protected:
   virtual bool stream_finished() const = 0;

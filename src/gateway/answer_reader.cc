@@ -62,7 +62,7 @@ const json::object& AnswerReader::answer() {
     static const json::object kNone;  // not complete yet: nothing to keep
     return kNone;
   }
-  answer_ = folder_->answer();
+  answer_ = folder_->take_answer();
   return *answer_;
 }
 
