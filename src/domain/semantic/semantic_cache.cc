@@ -15,14 +15,6 @@ using redis::Reply;
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(index::Clock::now().time_since_epoch()).count();
-}
-
-index::Clock::time_point from_ms(std::int64_t ms) {
-  return index::Clock::time_point(std::chrono::duration_cast<index::Clock::duration>(std::chrono::milliseconds(ms)));
-}
-
 // First error reply of a pipeline (MULTI/EXEC included), as an Error.
 std::optional<Error> first_error(const std::vector<Reply>& replies) {
   for (const auto& r : replies) {

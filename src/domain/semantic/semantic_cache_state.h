@@ -17,6 +17,14 @@
 
 namespace ragcache::semantic {
 
+// Index clock <-> milliseconds since the epoch (the unit of expiries in Redis and in the feed).
+inline std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(index::Clock::now().time_since_epoch()).count();
+}
+inline index::Clock::time_point from_ms(std::int64_t ms) {
+  return index::Clock::time_point(std::chrono::duration_cast<index::Clock::duration>(std::chrono::milliseconds(ms)));
+}
+
 // One partition this process indexes.
 struct SemanticCache::PartitionState {
   index::PartitionKey key;

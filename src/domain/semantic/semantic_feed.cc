@@ -28,14 +28,6 @@ constexpr std::int64_t kFeedReadCount = 512;  // events per partition per read
 constexpr std::int64_t kRingReadCount = 1024;
 constexpr std::int64_t kRingMaxLength = 1000;  // XADD MAXLEN ~: the ring only says "look"
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(index::Clock::now().time_since_epoch()).count();
-}
-
-index::Clock::time_point from_ms(std::int64_t ms) {
-  return index::Clock::time_point(std::chrono::duration_cast<index::Clock::duration>(std::chrono::milliseconds(ms)));
-}
-
 }  // namespace
 
 void SemanticCache::Shared::append_feed_event(std::vector<Command>& cmds, const std::string& p,
