@@ -108,6 +108,15 @@ stop_cpu_hog
 
 echo "== total $(( $(date +%s) - start_all )) s"
 if [ ${#failed[@]} -gt 0 ]; then
+  # Repeat the names of the failed tests last: a CI log is often read from its tail only, and the
+  # tier that failed may have printed its failures thousands of lines before.
+  for dir in "${failed[@]}"; do
+    log="$ROOT/$dir/Testing/Temporary/LastTestsFailed.log"
+    if [ -s "$log" ]; then
+      echo "== failed tests in $dir:"
+      sed 's/^/   /' "$log"
+    fi
+  done
   echo "== FAILED in: ${failed[*]}"
   exit 1
 fi

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 namespace ragcache::app {
 namespace {
@@ -115,9 +117,11 @@ TEST(ServeConfig, ShippedConfigFileShowsEveryOptionWithItsDefault) {
   const std::string shipped = read_file(kShippedConfig);
   ASSERT_FALSE(shipped.empty()) << kShippedConfig;
   const std::string uncommented = std::regex_replace(shipped, std::regex(R"((^|\n)# ([a-z0-9_]+ = ))"), "$1$2");
-  const std::string path = testing::TempDir() + "/ragcache_uncommented.toml";
+  // Per process: the same test of another build tree may run at the same time.
+  const std::string path = testing::TempDir() + "/ragcache_uncommented_" + std::to_string(::getpid()) + ".toml";
   std::ofstream(path) << uncommented;
   auto c = load({"--config", path});
+  std::remove(path.c_str());
   ASSERT_TRUE(c) << c.error().message();
 
   const auto shown = toml_assignments(uncommented);

@@ -66,4 +66,11 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
+bool is_lower_hex(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace ragcache

@@ -27,6 +27,9 @@ class Sha256 {
 std::string sha256_hex(std::string_view bytes);
 std::string sha1_hex(std::string_view bytes);  // what Redis uses to name scripts
 std::string to_hex(std::string_view bytes);
+// True when text is only lowercase hex digits ("" included). A plain loop: find_first_not_of
+// with a set calls memchr once per character of text.
+bool is_lower_hex(std::string_view text);
 
 // FNV-1a: a fast non-cryptographic hash for in-process tables and feature hashing, where its
 // values are also persisted (embeddings, index terms): never change them.

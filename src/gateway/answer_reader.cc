@@ -1,5 +1,6 @@
 #include "gateway/answer_reader.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -35,7 +36,12 @@ Result<std::string> AnswerReader::feed(std::string_view text) {
 
 Result<void> AnswerReader::on_line(char tag, std::string_view json_text, std::string& out) {
   boost::system::error_code ec;
-  json::value doc = json::parse(json_text, ec);
+  // A stream's events are parsed into one block each (a reference-counted monotonic resource:
+  // whatever a folder keeps of an event keeps its block alive), not one allocation per value;
+  // a whole answer, which is kept, into the default resource.
+  json::storage_ptr storage;
+  if (tag == kEventTag) storage = json::make_shared_resource<json::monotonic_resource>(json_text.size() + 256);
+  json::value doc = json::parse(json_text, ec, std::move(storage));
   if (ec || !doc.is_object()) return Error(Errc::upstream_protocol, "upstream sent something that is not a JSON object");
   json::object& o = doc.as_object();
   if (auto error = format_.stream_error(o)) return failure_in_answer(std::move(*error));

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 
 #include "domain/cache/canonical_key.h"
@@ -428,12 +429,15 @@ asio::awaitable<void> ChatPipeline::after_answer_step(ChatFlow& f) {
     const auto& ns = f.in.controls.name_space.value;
     const std::string hot_ns = ns.empty() ? "default" : ns;
     if (auto question = openai::last_user_text(f.in.messages); !question.empty()) {
-      for (const std::string& scope : {tenant_scoped_id(f.in.caller.tenant, hot_ns), tenant_scoped_id(kAllTenants, hot_ns)}) {
-        if (deps_.hot_recorder) {
-          deps_.hot_recorder->add(scope, question);  // batched (hot_recorder.h)
-        } else {
-          auto ex = co_await asio::this_coro::executor;
-          asio::co_spawn(ex, record_hot(deps_.hot, scope, question), asio::detached);
+      const std::string tenant_scope = tenant_scoped_id(f.in.caller.tenant, hot_ns);
+      const std::string all_scope = tenant_scoped_id(kAllTenants, hot_ns);
+      const std::array<std::string_view, 2> scopes{tenant_scope, all_scope};
+      if (deps_.hot_recorder) {
+        deps_.hot_recorder->add(scopes, question);  // batched (hot_recorder.h)
+      } else {
+        auto ex = co_await asio::this_coro::executor;
+        for (std::string_view scope : scopes) {
+          asio::co_spawn(ex, record_hot(deps_.hot, std::string(scope), question), asio::detached);
         }
       }
     }

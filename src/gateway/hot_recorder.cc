@@ -30,18 +30,20 @@ std::string HotTally::key_of(std::string_view ns, std::string_view normalised, s
   return key;
 }
 
-bool HotTally::add(std::string_view ns, std::string_view question, std::int64_t hour) {
+bool HotTally::add(std::span<const std::string_view> namespaces, std::string_view question, std::int64_t hour) {
   // Keyed by the normalised text, so "What is RAG?" and "what is rag" are one entry; the text
   // kept is one the recorder normalises to the same thing.
-  std::string normalised = hot::normalize_question(question, max_question_bytes_);
+  const std::string normalised = hot::normalize_question(question, max_question_bytes_);
   if (normalised.empty()) return false;
-  auto [it, inserted] = entries_.try_emplace(key_of(ns, normalised, hour));
-  if (inserted) {
-    it->second.ns = std::string(ns);
-    it->second.question = std::string(question);
-    it->second.hour = hour;
+  for (std::string_view ns : namespaces) {
+    auto [it, inserted] = entries_.try_emplace(key_of(ns, normalised, hour));
+    if (inserted) {
+      it->second.ns = std::string(ns);
+      it->second.question = std::string(question);
+      it->second.hour = hour;
+    }
+    ++it->second.count;
   }
-  ++it->second.count;
   return true;
 }
 
@@ -141,20 +143,25 @@ HotRecorder::HotRecorder(hot::HotQuestions& hot, asio::any_io_executor executor,
 
 HotRecorder::~HotRecorder() = default;
 
-void HotRecorder::add(std::string_view ns, std::string_view question) {
+void HotRecorder::add(std::span<const std::string_view> namespaces, std::string_view question) {
   const auto hour = hot::hour_index(hot::HotQuestions::Clock::now());
   std::size_t pending;
   {
     std::lock_guard lock(state_->mu);
     auto& tally = state_->tally;
-    if (tally.size() >= state_->opts.max_pending * kDropFactor && !tally.contains(ns, question, hour)) {
-      state_->dropped.fetch_add(1, std::memory_order_relaxed);
-      return;
+    if (tally.size() >= state_->opts.max_pending * kDropFactor) {
+      // Full: only questions already waiting are still counted (in every namespace named).
+      for (std::string_view ns : namespaces) {
+        if (!tally.contains(ns, question, hour)) {
+          state_->dropped.fetch_add(1, std::memory_order_relaxed);
+          return;
+        }
+      }
     }
-    if (!tally.add(ns, question, hour)) return;
+    if (!tally.add(namespaces, question, hour)) return;
     pending = tally.size();
   }
-  if (pending == state_->opts.max_pending) {
+  if (pending >= state_->opts.max_pending && pending - namespaces.size() < state_->opts.max_pending) {
     asio::post(state_->strand, [st = state_] { st->wake.cancel(); });
   }
 }

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,8 +51,12 @@ class HotTally {
   explicit HotTally(std::size_t max_question_bytes = hot::kDefaultQuestionBytes)
       : max_question_bytes_(max_question_bytes) {}
 
-  // Counts one question. False when nothing is left of it after normalisation (not counted).
-  bool add(std::string_view ns, std::string_view question, std::int64_t hour);
+  // Counts one question in each of the namespaces (normalised once for all of them). False when
+  // nothing is left of it after normalisation (not counted).
+  bool add(std::span<const std::string_view> namespaces, std::string_view question, std::int64_t hour);
+  bool add(std::string_view ns, std::string_view question, std::int64_t hour) {
+    return add(std::span<const std::string_view>(&ns, 1), question, hour);
+  }
   // Distinct entries waiting.
   std::size_t size() const { return entries_.size(); }
   bool contains(std::string_view ns, std::string_view question, std::int64_t hour) const;
@@ -76,8 +81,9 @@ class HotRecorder {
   HotRecorder(const HotRecorder&) = delete;
   HotRecorder& operator=(const HotRecorder&) = delete;
 
-  // Counts a question asked now in namespace ns (already validated by the caller).
-  void add(std::string_view ns, std::string_view question);
+  // Counts a question asked now in each of the namespaces (already validated by the caller).
+  void add(std::span<const std::string_view> namespaces, std::string_view question);
+  void add(std::string_view ns, std::string_view question) { add(std::span<const std::string_view>(&ns, 1), question); }
   // Flushes what is pending and ends the loop; completes when the last batch is written (or
   // failed). Call once, after the server stopped taking requests.
   boost::asio::awaitable<void> stop();

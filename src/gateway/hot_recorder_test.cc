@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 
 namespace ragcache::gateway {
@@ -38,6 +39,20 @@ TEST(HotTally, KeepsNamespacesAndHoursApart) {
   t.add("a", "q", 2);
   auto c = counts(t.take());
   EXPECT_EQ(c, (std::map<std::string, std::int64_t>{{"a|1|q", 1}, {"a|2|q", 2}, {"b|1|q", 1}}));
+}
+
+TEST(HotTally, OneQuestionCountsOnceInEveryNamespaceNamed) {
+  // A request counts in its tenant's ranking and in the all-tenant one, normalised once.
+  HotTally t;
+  const std::array<std::string_view, 2> scopes{"tenant-a/ns", "*/ns"};
+  EXPECT_TRUE(t.add(scopes, "What is RAG?", 3));
+  EXPECT_TRUE(t.add(scopes, "what is rag", 3));
+  EXPECT_TRUE(t.add("tenant-b/ns", "What is RAG", 3));
+  auto c = counts(t.take());
+  EXPECT_EQ(c, (std::map<std::string, std::int64_t>{
+                   {"*/ns|3|what is rag", 2}, {"tenant-a/ns|3|what is rag", 2}, {"tenant-b/ns|3|what is rag", 1}}));
+  EXPECT_FALSE(t.add(scopes, " ?", 3));
+  EXPECT_EQ(t.size(), 0u);
 }
 
 TEST(HotTally, IgnoresQuestionsWithNothingLeft) {

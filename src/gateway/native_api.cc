@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "base/hash.h"
 #include "http/api_error.h"
 #include "domain/docs/doc_types.h"
 #include "gateway/gateway.h"
@@ -172,7 +173,7 @@ asio::awaitable<void> Gateway::invalidate(http::Request& req, http::ResponseWrit
       ns = std::move(named->first);
       k = std::move(named->second);
     }
-    if (k.size() != 64 || k.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (k.size() != 64 || !is_lower_hex(k)) {
       co_await w.send_error(http::invalid_request("'key' must be the 64-hex-digit cache key or a rag:exact:[<namespace>:]{...} name", "key"));
       co_return;
     }

@@ -16,52 +16,60 @@ constexpr std::array<std::string_view, 9> kPresentationFields = {
 constexpr std::array<std::string_view, 6> kRoles = {"system", "user", "assistant", "tool", "developer", "function"};
 
 std::optional<RequestError> check_message(const json::value& v, std::size_t i) {
-  const std::string where = "messages[" + std::to_string(i) + "]";
+  // The field's path ("messages[3].role"), built only for an error: this runs for every message
+  // of every request.
+  const auto at = [i](std::string_view field = {}) {
+    std::string path = "messages[" + std::to_string(i) + "]";
+    path.append(field);
+    return path;
+  };
   const auto* m = v.if_object();
-  if (!m) return request_error(where + " must be an object.", where, "invalid_type");
+  if (!m) return request_error(at() + " must be an object.", at(), "invalid_type");
   const auto* role = m->if_contains("role");
-  if (!role || !role->is_string()) return request_error(where + ".role is required.", where + ".role");
+  if (!role || !role->is_string()) return request_error(at(".role") + " is required.", at(".role"));
   if (std::find(kRoles.begin(), kRoles.end(), std::string_view(role->as_string())) == kRoles.end()) {
-    return request_error("Invalid value for " + where + ".role: '" + std::string(role->as_string()) +
+    return request_error("Invalid value for " + at(".role") + ": '" + std::string(role->as_string()) +
                              "'. Supported values are: 'system', 'user', 'assistant', 'tool', 'developer' and "
                              "'function'.",
-                         where + ".role", "invalid_value");
+                         at(".role"), "invalid_value");
   }
   const auto* content = m->if_contains("content");
   const bool assistant = role->as_string() == "assistant";
   if (!content || content->is_null()) {
     // An assistant turn may be only tool calls, a function call, audio or a refusal.
-    if (!assistant) return request_error(where + ".content is required.", where + ".content");
+    if (!assistant) return request_error(at(".content") + " is required.", at(".content"));
   } else if (!content->is_string() && !content->is_array()) {
-    return request_error(where + ".content must be a string or an array of content parts.", where + ".content",
+    return request_error(at(".content") + " must be a string or an array of content parts.", at(".content"),
                          "invalid_type");
   } else if (content->is_array()) {
     for (const auto& part : content->as_array()) {
       const auto* p = part.if_object();
       if (!p || !p->if_contains("type") || !p->at("type").is_string()) {
-        return request_error("Each content part of " + where + " needs a string 'type'.", where + ".content");
+        return request_error("Each content part of " + at() + " needs a string 'type'.", at(".content"));
       }
     }
   }
   const auto* name = m->if_contains("name");
-  if (name && !name->is_string()) return request_error(where + ".name must be a string.", where + ".name");
+  if (name && !name->is_string()) return request_error(at(".name") + " must be a string.", at(".name"));
   if (const auto* calls = m->if_contains("tool_calls"); calls && !calls->is_null() && !calls->is_array()) {
-    return request_error(where + ".tool_calls must be an array.", where + ".tool_calls", "invalid_type");
+    return request_error(at(".tool_calls") + " must be an array.", at(".tool_calls"), "invalid_type");
   }
   return std::nullopt;
 }
 
+using Type = FieldRule::Type;
+constexpr FieldRule kChatFieldRules[] = {
+    {"stream", Type::boolean}, {"stream_options", Type::object}, {"logprobs", Type::boolean},
+    {"parallel_tool_calls", Type::boolean}, {"tools", Type::array}, {"functions", Type::array},
+    {"response_format", Type::object}, {"modalities", Type::array},
+    number_rule("temperature", 0.0, 2.0), number_rule("top_p", 0.0, 1.0),
+    number_rule("presence_penalty", -2.0, 2.0), number_rule("frequency_penalty", -2.0, 2.0),
+    integer_rule("n", 1, 128), integer_rule("max_tokens", 1, 1'000'000'000),
+    integer_rule("max_completion_tokens", 1, 1'000'000'000), integer_rule("top_logprobs", 0, 20),
+    integer_rule("seed", INT64_MIN, INT64_MAX)};
+
 std::optional<RequestError> check_parameters(const json::object& o) {
-  for (auto check : {check_bool(o, "stream"), check_object(o, "stream_options"), check_bool(o, "logprobs"),
-                     check_bool(o, "parallel_tool_calls"), check_array(o, "tools"), check_array(o, "functions"),
-                     check_object(o, "response_format"), check_array(o, "modalities"),
-                     check_number(o, "temperature", 0.0, 2.0), check_number(o, "top_p", 0.0, 1.0),
-                     check_number(o, "presence_penalty", -2.0, 2.0), check_number(o, "frequency_penalty", -2.0, 2.0),
-                     check_integer(o, "n", 1, 128), check_integer(o, "max_tokens", 1, 1'000'000'000),
-                     check_integer(o, "max_completion_tokens", 1, 1'000'000'000),
-                     check_integer(o, "top_logprobs", 0, 20), check_integer(o, "seed", INT64_MIN, INT64_MAX)}) {
-    if (check) return check;
-  }
+  if (auto err = check_fields(o, kChatFieldRules)) return err;
   if (const auto* so = o.if_contains("stream_options"); so && so->is_object()) {
     if (const auto* iu = so->as_object().if_contains("include_usage"); iu && !iu->is_bool()) {
       return request_error("'stream_options.include_usage' must be a boolean.", "stream_options.include_usage",

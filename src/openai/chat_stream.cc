@@ -1,5 +1,7 @@
 #include "openai/chat_stream.h"
 
+#include <string.h>  // memmem (GNU)
+
 #include <boost/json/serialize.hpp>
 #include <utility>
 #include <vector>
@@ -257,16 +259,24 @@ std::string render_chat_stream(const json::object& completion, bool include_usag
 
 namespace {
 
-// `raw` without its top-level `"usage":null` member, cut out of the text (every chunk of a
-// stream the gateway asked usage for carries one; re-serialising each chunk to drop it doubled
-// a streamed pass-through's cost). Only when the text names "usage" exactly once, compactly: a
-// quote inside a JSON string is escaped, so that one occurrence is the top-level key the parsed
-// chunk says is null. Otherwise nullopt (the caller re-serialises).
-std::optional<std::string> without_null_usage_text(std::string_view raw) {
+// Where "usage" first occurs in raw, from `from` (memmem: string_view::find calls memchr for
+// every quote of the JSON before comparing).
+std::size_t find_usage_key(std::string_view raw, std::size_t from) {
   constexpr std::string_view kKey = "\"usage\"";
+  if (from >= raw.size()) return std::string_view::npos;
+  const void* hit = ::memmem(raw.data() + from, raw.size() - from, kKey.data(), kKey.size());
+  return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data()) : std::string_view::npos;
+}
+
+// The SSE data line of `raw` without its top-level `"usage":null` member, cut out of the text
+// (every chunk of a stream the gateway asked usage for carries one; re-serialising each chunk to
+// drop it doubled a streamed pass-through's cost). Only when the text names "usage" exactly
+// once, compactly: a quote inside a JSON string is escaped, so that one occurrence is the
+// top-level key the parsed chunk says is null. Otherwise nullopt (the caller re-serialises).
+std::optional<std::string> sse_data_without_null_usage(std::string_view raw) {
   constexpr std::string_view kMember = "\"usage\":null";
-  const auto at = raw.find(kKey);
-  if (at == std::string_view::npos || raw.find(kKey, at + 1) != std::string_view::npos) return std::nullopt;
+  const auto at = find_usage_key(raw, 0);
+  if (at == std::string_view::npos || find_usage_key(raw, at + 1) != std::string_view::npos) return std::nullopt;
   if (raw.substr(at, kMember.size()) != kMember) return std::nullopt;
   std::size_t begin = at, end = at + kMember.size();
   if (begin > 0 && raw[begin - 1] == ',') {
@@ -277,8 +287,8 @@ std::optional<std::string> without_null_usage_text(std::string_view raw) {
     return std::nullopt;
   }
   std::string out;
-  out.reserve(raw.size());
-  out.append(raw.substr(0, begin)).append(raw.substr(end));
+  out.reserve(raw.size() + 8);
+  out.append("data: ").append(raw.substr(0, begin)).append(raw.substr(end)).append("\n\n");
   return out;
 }
 
@@ -290,7 +300,7 @@ std::optional<std::string> relay_chunk(std::string_view raw, const json::object&
   const auto* choices = chunk.if_contains("choices");
   if (!usage->is_null() && choices && choices->is_array() && choices->as_array().empty()) return std::nullopt;
   if (usage->is_null()) {
-    if (auto cut = without_null_usage_text(raw)) return sse_data(*cut);
+    if (auto cut = sse_data_without_null_usage(raw)) return cut;
   }
   return sse_data(json::serialize(without_fields(chunk, {"usage"})));
 }

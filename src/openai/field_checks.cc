@@ -28,56 +28,89 @@ RequestError out_of_range(std::string_view name) {
   return request_error(std::move(message), std::string(name), "invalid_value");
 }
 
+std::optional<RequestError> check_value(const json::value& v, const FieldRule& rule) {
+  using Type = FieldRule::Type;
+  if (v.is_null()) return std::nullopt;  // null means "default"
+  switch (rule.type) {
+    case Type::boolean:
+      if (!v.is_bool()) return wrong_type(rule.name, "a boolean");
+      break;
+    case Type::string:
+      if (!v.is_string()) return wrong_type(rule.name, "a string");
+      break;
+    case Type::object:
+      if (!v.is_object()) return wrong_type(rule.name, "an object");
+      break;
+    case Type::array:
+      if (!v.is_array()) return wrong_type(rule.name, "an array");
+      break;
+    case Type::number: {
+      if (!v.is_number()) return wrong_type(rule.name, "a number");
+      const double d = v.to_number<double>();
+      if (!std::isfinite(d) || d < rule.lo || d > rule.hi) return out_of_range(rule.name);
+      break;
+    }
+    case Type::integer: {
+      std::int64_t i = 0;
+      if (v.is_int64()) {
+        i = v.as_int64();
+      } else if (v.is_uint64()) {
+        if (v.as_uint64() > static_cast<std::uint64_t>(rule.int_hi)) return out_of_range(rule.name);
+        i = static_cast<std::int64_t>(v.as_uint64());
+      } else {
+        return wrong_type(rule.name, "an integer");  // 1.5, "3", true...
+      }
+      if (i < rule.int_lo || i > rule.int_hi) return out_of_range(rule.name);
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-std::optional<RequestError> check_bool(const json::object& o, std::string_view name) {
-  const auto* v = present(o, name);
-  if (v && !v->is_bool()) return wrong_type(name, "a boolean");
+std::optional<RequestError> check_fields(const json::object& o, std::span<const FieldRule> rules) {
+  for (const auto& member : o) {
+    const std::string_view key = member.key();
+    for (const auto& rule : rules) {
+      if (rule.name == key) {
+        if (auto err = check_value(member.value(), rule)) return err;
+        break;
+      }
+    }
+  }
   return std::nullopt;
+}
+
+std::optional<RequestError> check_bool(const json::object& o, std::string_view name) {
+  const auto* v = o.if_contains(name);
+  return v ? check_value(*v, {name, FieldRule::Type::boolean}) : std::nullopt;
 }
 
 std::optional<RequestError> check_string(const json::object& o, std::string_view name) {
-  const auto* v = present(o, name);
-  if (v && !v->is_string()) return wrong_type(name, "a string");
-  return std::nullopt;
+  const auto* v = o.if_contains(name);
+  return v ? check_value(*v, {name, FieldRule::Type::string}) : std::nullopt;
 }
 
 std::optional<RequestError> check_object(const json::object& o, std::string_view name) {
-  const auto* v = present(o, name);
-  if (v && !v->is_object()) return wrong_type(name, "an object");
-  return std::nullopt;
+  const auto* v = o.if_contains(name);
+  return v ? check_value(*v, {name, FieldRule::Type::object}) : std::nullopt;
 }
 
 std::optional<RequestError> check_array(const json::object& o, std::string_view name) {
-  const auto* v = present(o, name);
-  if (v && !v->is_array()) return wrong_type(name, "an array");
-  return std::nullopt;
+  const auto* v = o.if_contains(name);
+  return v ? check_value(*v, {name, FieldRule::Type::array}) : std::nullopt;
 }
 
 std::optional<RequestError> check_number(const json::object& o, std::string_view name, double lo, double hi) {
-  const auto* v = present(o, name);
-  if (!v) return std::nullopt;
-  if (!v->is_number()) return wrong_type(name, "a number");
-  const double d = v->to_number<double>();
-  if (!std::isfinite(d) || d < lo || d > hi) return out_of_range(name);
-  return std::nullopt;
+  const auto* v = o.if_contains(name);
+  return v ? check_value(*v, number_rule(name, lo, hi)) : std::nullopt;
 }
 
 std::optional<RequestError> check_integer(const json::object& o, std::string_view name, std::int64_t lo,
                                           std::int64_t hi) {
-  const auto* v = present(o, name);
-  if (!v) return std::nullopt;
-  std::int64_t i = 0;
-  if (v->is_int64()) {
-    i = v->as_int64();
-  } else if (v->is_uint64()) {
-    if (v->as_uint64() > static_cast<std::uint64_t>(hi)) return out_of_range(name);
-    i = static_cast<std::int64_t>(v->as_uint64());
-  } else {
-    return wrong_type(name, "an integer");  // 1.5, "3", true...
-  }
-  if (i < lo || i > hi) return out_of_range(name);
-  return std::nullopt;
+  const auto* v = o.if_contains(name);
+  return v ? check_value(*v, integer_rule(name, lo, hi)) : std::nullopt;
 }
 
 Parsed<json::object> parse_model_request(std::string_view body) {

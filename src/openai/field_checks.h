@@ -6,11 +6,32 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "openai/request_error.h"
 
 namespace ragcache::openai {
+
+// One field's rule: the type it must have and, for numbers, the range.
+struct FieldRule {
+  enum class Type { boolean, string, object, array, number, integer };
+  std::string_view name;
+  Type type;
+  double lo = 0, hi = 0;             // number
+  std::int64_t int_lo = 0, int_hi = 0;  // integer
+};
+inline constexpr FieldRule integer_rule(std::string_view name, std::int64_t lo, std::int64_t hi) {
+  return {name, FieldRule::Type::integer, 0, 0, lo, hi};
+}
+inline constexpr FieldRule number_rule(std::string_view name, double lo, double hi) {
+  return {name, FieldRule::Type::number, lo, hi};
+}
+
+// The first problem among the fields of o that have a rule, in the body's order: one pass over
+// the members (a request names few of the many optional fields; a lookup per rule cost more
+// than the whole check on every request).
+std::optional<RequestError> check_fields(const boost::json::object& o, std::span<const FieldRule> rules);
 
 std::optional<RequestError> check_bool(const boost::json::object& o, std::string_view name);
 std::optional<RequestError> check_string(const boost::json::object& o, std::string_view name);

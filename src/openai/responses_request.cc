@@ -61,16 +61,18 @@ std::optional<RequestError> check_input(const json::object& o, const ChatRequest
   return std::nullopt;
 }
 
+using Type = FieldRule::Type;
+constexpr FieldRule kResponsesFieldRules[] = {
+    {"stream", Type::boolean}, {"background", Type::boolean}, {"store", Type::boolean},
+    {"parallel_tool_calls", Type::boolean}, {"instructions", Type::string},
+    {"previous_response_id", Type::string}, {"tools", Type::array}, {"text", Type::object},
+    {"reasoning", Type::object}, {"stream_options", Type::object}, {"include", Type::array},
+    number_rule("temperature", 0.0, 2.0), number_rule("top_p", 0.0, 1.0),
+    integer_rule("max_output_tokens", 1, 1'000'000'000), integer_rule("top_logprobs", 0, 20),
+    integer_rule("max_tool_calls", 1, 1'000'000)};
+
 std::optional<RequestError> check_parameters(const json::object& o) {
-  for (auto check : {check_bool(o, "stream"), check_bool(o, "background"), check_bool(o, "store"),
-                     check_bool(o, "parallel_tool_calls"), check_string(o, "instructions"),
-                     check_string(o, "previous_response_id"), check_array(o, "tools"), check_object(o, "text"),
-                     check_object(o, "reasoning"), check_object(o, "stream_options"), check_array(o, "include"),
-                     check_number(o, "temperature", 0.0, 2.0), check_number(o, "top_p", 0.0, 1.0),
-                     check_integer(o, "max_output_tokens", 1, 1'000'000'000), check_integer(o, "top_logprobs", 0, 20),
-                     check_integer(o, "max_tool_calls", 1, 1'000'000)}) {
-    if (check) return check;
-  }
+  if (auto err = check_fields(o, kResponsesFieldRules)) return err;
   if (const auto* c = o.if_contains("conversation"); c && !c->is_null() && !c->is_string() && !c->is_object()) {
     return request_error("'conversation' must be a string or an object.", "conversation", "invalid_type");
   }

@@ -1,5 +1,6 @@
 #include "domain/cache/keys.h"
 
+#include "base/hash.h"
 #include "domain/cache/errors.h"
 #include "domain/cache/slot_tags.h"
 #include "redis/cluster_slot.h"
@@ -96,7 +97,7 @@ Result<void> validate_namespace(std::string_view ns) {
 }
 
 Result<void> validate_hash(std::string_view hash) {
-  if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+  if (hash.size() != 64 || !is_lower_hex(hash)) {
     return Error(Errc::invalid_key, "cache key hash must be 64 lowercase hex digits");
   }
   return {};

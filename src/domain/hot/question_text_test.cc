@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace ragcache::hot {
 namespace {
 
@@ -25,6 +27,14 @@ TEST(NormalizeQuestion, KeepsNonAsciiAndCutsOnCharacterBoundaries) {
   EXPECT_EQ(normalize_question(text, 4), "ab\xC3\xA9");
   std::string long_text(1000, 'x');
   EXPECT_EQ(normalize_question(long_text, 200).size(), 200u);
+}
+
+TEST(NormalizeQuestion, LongRunsOfWhitespaceCountAsOneSpace) {
+  // The output is bounded by max_bytes, not by the input: whitespace runs longer than the limit
+  // still collapse, and the words after them are kept.
+  EXPECT_EQ(normalize_question("What" + std::string(500, ' ') + "is RAG?", 200), "what is rag");
+  EXPECT_EQ(normalize_question(std::string(300, '\t') + "RAG", 10), "rag");
+  EXPECT_EQ(normalize_question(std::string(20, 'A') + "  B", 10), std::string(10, 'a'));
 }
 
 }  // namespace
