@@ -1,6 +1,7 @@
 # Shared set-up of the gateway benchmarks (sourced by run.sh, cpu.sh, instructions.sh): checks the
 # binary, starts a throw-away redis-server and mock-llm on free ports, and stops everything the
 # script started (pids) on exit. Sets ROOT, BUILD, BIN, DIR, RPORT, MPORT, MOCK_PID.
+# MOCK_BIN=path/to/ragcache runs that binary's mock-llm instead of BUILD's.
 #   source "$(dirname "$0")/common.sh" "$@"
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,7 +17,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR" --daemonize no --logfile "$DIR/redis.log" &
 pids+=($!)
-"$BIN" mock-llm --listen "127.0.0.1:$MPORT" --latency-ms 0 > "$DIR/mock.log" 2>&1 &
+# MOCK_BIN: the mock LLM of another build (e.g. the same mock for two gateways compared: the mock
+# shares the cores, so a slower mock would lower the gateway's figures too).
+"${MOCK_BIN:-$BIN}" mock-llm --listen "127.0.0.1:$MPORT" --latency-ms 0 > "$DIR/mock.log" 2>&1 &
 MOCK_PID=$!; pids+=($MOCK_PID)
 for _ in $(seq 100); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
 
