@@ -157,5 +157,26 @@ TEST(GatewayFaults, RedisFrozenSessionsAnswer503AndTheLimiterFollowsItsConfig) {
   EXPECT_TRUE(recovered);
 }
 
+// What Redis holds under a session key but the session layer did not write is the gateway's
+// problem, not the caller's: 500, where a malformed session id stays a 400 and an unreachable
+// store a 503.
+TEST(GatewayFaults, ACorruptSessionIsAServerErrorNotTheCallers) {
+  testing::RedisServer redis;
+  RagcacheProcess mock({"mock-llm"});
+  RagcacheProcess gateway({"serve", "--redis", redis.url(), "--upstream", mock.base_url() + "/v1"});
+  // No Authorization header: the "anonymous" tenant (README "key schema").
+  const std::string pushed = testing::run_command("redis-cli -p " + std::to_string(redis.port()) +
+                                                  " RPUSH 'session:{anonymous:broken}:log' 'not json' 2>&1");
+  ASSERT_EQ(pushed, "1\n");
+  std::string body;
+  EXPECT_EQ(testing::http_request("GET", gateway.base_url() + "/v1/ragcache/sessions/broken", {}, {}, &body), 500)
+      << body;
+  EXPECT_NE(body.find("corrupt"), std::string::npos) << body;
+  EXPECT_EQ(testing::http_request("GET", gateway.base_url() + "/v1/ragcache/sessions/" + std::string(300, 'x'), {}, {},
+                                  &body),
+            400)
+      << body;
+}
+
 }  // namespace
 }  // namespace ragcache

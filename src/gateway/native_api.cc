@@ -9,6 +9,7 @@
 #include "base/hash.h"
 #include "http/api_error.h"
 #include "domain/docs/doc_types.h"
+#include "domain/session/errors.h"
 #include "gateway/gateway.h"
 #include "gateway/request_controls.h"
 #include "redis/errors.h"
@@ -32,8 +33,10 @@ asio::awaitable<std::optional<json::object>> json_body(http::Request& req, http:
 }
 
 http::ApiError store_error(const Error& e) {
-  // Validation problems are the caller's; anything else means the state store is unreachable.
-  if (e.code == ragcache::Errc::invalid_argument || e.code.category().name() == std::string_view("session")) {
+  // Validation problems are the caller's; state the session layer did not write is ours; anything
+  // else means the state store is unreachable.
+  if (e.code == session::Errc::corrupt_state) return http::internal_error("Session state is corrupt: " + e.message());
+  if (e.code == ragcache::Errc::invalid_argument || e.code.category() == session::category()) {
     return http::invalid_request(e.message());
   }
   return http::service_unavailable("Session store unavailable: " + e.message());
