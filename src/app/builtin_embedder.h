@@ -19,11 +19,11 @@
 namespace ragcache::app {
 
 struct BuiltinSemantic {
-  std::unique_ptr<embed::Embedder> embedder;
-  std::shared_ptr<const embed::HitRule> rule;  // null: the cosine alone decides
+  std::unique_ptr<embed::Embedder> embedder = {};
+  std::shared_ptr<const embed::HitRule> rule = {};  // null: the cosine alone decides
   float default_threshold = 0.0f;
   std::string description;  // what is in use, for logs and reports
-  std::string fallback;     // builtin only: why the lexical embedder is used (empty: it is not)
+  std::string fallback = {};  // builtin only: why the lexical embedder is used (empty: it is not)
 };
 
 // <data_dir>/models/use-lite-en-0.2.0.bin: where scripts/fetch_model.sh puts the model.

@@ -28,7 +28,7 @@ namespace ragcache::embed {
 
 struct EmbeddingCacheOptions {
   std::chrono::milliseconds ttl{std::chrono::hours(24 * 7)};
-  std::string key_prefix;  // prepended to every key (tests, several deployments on one Redis)
+  std::string key_prefix = {};  // prepended to every key (tests, several deployments on one Redis)
 };
 
 class EmbeddingCache {

@@ -36,7 +36,7 @@ struct HashedNgramOptions {
   float phrase_share = 0.2f;
   float chars_share = 0.3f;
   float pairs_share = 0.8f;
-  FeatureWeights weights;
+  FeatureWeights weights = {};
 };
 
 class HashedNgramEmbedder final : public Embedder {

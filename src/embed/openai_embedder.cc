@@ -22,8 +22,10 @@ Result<std::unique_ptr<OpenAiEmbedder>> OpenAiEmbedder::create(EmbeddingTranspor
 
 OpenAiEmbedder::OpenAiEmbedder(EmbeddingTransport& transport, OpenAiEmbedderOptions options)
     : transport_(transport), options_(std::move(options)), dimension_(options_.dimensions) {
-  model_id_ = "openai:" + options_.model;
-  if (options_.dimensions) model_id_ += ":" + std::to_string(options_.dimensions);
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about `"..." + std::string`.
+  model_id_ = "openai:";
+  model_id_ += options_.model;
+  if (options_.dimensions) model_id_.append(":").append(std::to_string(options_.dimensions));
 }
 
 asio::awaitable<Result<std::vector<Vector>>> OpenAiEmbedder::embed(std::span<const std::string> texts) {

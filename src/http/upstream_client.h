@@ -44,7 +44,7 @@ namespace ragcache::http {
 
 struct UpstreamOptions {
   std::string base_url;  // http(s)://host[:port][/prefix], e.g. http://127.0.0.1:8081/v1
-  std::string api_key;   // sent as "Authorization: Bearer <key>" when not empty
+  std::string api_key = {};   // sent as "Authorization: Bearer <key>" when not empty
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds first_byte_timeout{60'000};
   std::chrono::milliseconds idle_read_timeout{60'000};
@@ -58,8 +58,8 @@ struct UpstreamOptions {
   std::size_t max_idle_connections = 256;
   std::chrono::milliseconds max_idle_time{30'000};  // pooled connections older than this are dropped
   std::size_t max_response_bytes = 64 * 1024 * 1024;  // send() only
-  TlsOptions tls;
-  Headers default_headers;  // added to every request
+  TlsOptions tls = {};
+  Headers default_headers = {};  // added to every request
 };
 
 struct UpstreamRequest {

@@ -39,7 +39,7 @@ struct CircuitBreakerOptions {
   std::chrono::milliseconds open_duration{1000};
   // Called on every change of state, under the breaker's lock: keep it quick (update a metric,
   // log a line) and never call into the client from it.
-  std::function<void(CircuitState from, CircuitState to)> on_state_change;
+  std::function<void(CircuitState from, CircuitState to)> on_state_change = {};
 };
 
 struct ClientOptions {

@@ -47,7 +47,7 @@ enum class Expiry { absolute, sliding };
 enum class Completion { complete, truncated, refused };
 
 struct ExactCacheOptions {
-  std::string key_prefix;  // before every key (tests); empty in production
+  std::string key_prefix = {};  // before every key (tests); empty in production
   std::chrono::milliseconds ttl_base{std::chrono::hours(24)};
   std::chrono::milliseconds ttl_jitter{std::chrono::hours(1)};
   Expiry default_expiry = Expiry::absolute;

@@ -41,7 +41,7 @@ struct BeginReply {
   Kind kind = Kind::unavailable;
   bool usable = false;      // hit: the entry decoded and belongs to this very request
   std::uint64_t fence = 0;  // acquired / held: the generation's fencing number
-  Error error;              // unavailable / malformed
+  Error error = {};         // unavailable / malformed
 };
 
 // How one pass of following the flight stream ended.
@@ -76,7 +76,7 @@ class FlightFsm {
     bool read_from_start = false;  // follow: read this generation's stream from its first entry
     bool store = false;            // finish: write the answer with the finish marker
     bool error_marker = false;     // finish: an error marker (the compute failed)
-    std::optional<Error> error;    // fail
+    std::optional<Error> error = {};  // fail
   };
 
   // What to do once the finish script answered (see after_finish()).

@@ -16,7 +16,9 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 DocKeys doc_keys(const DocKeyPrefixes& prefixes, std::string_view doc_id) {
-  std::string tagged = "{" + std::string(doc_id) + "}";
+  // Appended piece by piece: GCC 12 warns falsely (-Wstringop-overflow) about `"{" + std::string`.
+  std::string tagged = "{";
+  tagged.append(doc_id).append("}");
   return DocKeys{prefixes.doc + tagged, prefixes.lock + tagged, prefixes.doc + tagged + ":answers",
                  prefixes.doc + tagged + ":stale"};
 }
