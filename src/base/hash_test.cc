@@ -49,13 +49,13 @@ TEST(Random, BetweenStaysInRange) {
   }
 }
 
+TEST(IsLowerHex, OnlyLowercaseHexDigits) {
+  EXPECT_TRUE(is_lower_hex(""));
+  EXPECT_TRUE(is_lower_hex("0123456789abcdef"));
+  EXPECT_FALSE(is_lower_hex("0123456789ABCDEF"));
+  EXPECT_FALSE(is_lower_hex("abcg"));
+  EXPECT_FALSE(is_lower_hex(std::string_view("ab\0c", 4)));
+}
+
 }  // namespace
 }  // namespace ragcache
-
-TEST(IsLowerHex, OnlyLowercaseHexDigits) {
-  EXPECT_TRUE(ragcache::is_lower_hex(""));
-  EXPECT_TRUE(ragcache::is_lower_hex("0123456789abcdef"));
-  EXPECT_FALSE(ragcache::is_lower_hex("0123456789ABCDEF"));
-  EXPECT_FALSE(ragcache::is_lower_hex("abcg"));
-  EXPECT_FALSE(ragcache::is_lower_hex(std::string_view("ab\0c", 4)));
-}

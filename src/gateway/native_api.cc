@@ -6,8 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "base/hash.h"
 #include "http/api_error.h"
+#include "domain/cache/keys.h"
 #include "domain/docs/doc_types.h"
 #include "domain/session/errors.h"
 #include "gateway/gateway.h"
@@ -176,7 +176,7 @@ asio::awaitable<void> Gateway::invalidate(http::Request& req, http::ResponseWrit
       ns = std::move(named->first);
       k = std::move(named->second);
     }
-    if (k.size() != 64 || !is_lower_hex(k)) {
+    if (!cache::validate_hash(k)) {
       co_await w.send_error(http::invalid_request("'key' must be the 64-hex-digit cache key or a rag:exact:[<namespace>:]{...} name", "key"));
       co_return;
     }
