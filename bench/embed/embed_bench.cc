@@ -9,7 +9,8 @@
 // It fails (exit 1) on a wrong answer: every vector must be unit length, and the reference texts
 // (src/embed/testdata) must come out within 1e-4 of their TensorFlow.js vectors.
 //
-//   embed_bench [--model FILE] [--questions FILE.jsonl] [--rounds N] [--kernels all|default]
+//   embed_bench [--model FILE] [--questions FILE.jsonl] [--rounds N]
+//               [--kernels all|default|generic|avx2|avx512|avx512_bf16]
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
@@ -140,6 +141,10 @@ std::map<std::string, Stats> measure(const std::vector<std::string>& questions, 
   return by_bucket;
 }
 
+constexpr const char* kUsage =
+    "usage: embed_bench [--model FILE] [--questions FILE.jsonl] [--rounds N]\n"
+    "                   [--kernels all|default|generic|avx2|avx512|avx512_bf16]\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,9 +159,21 @@ int main(int argc, char** argv) {
     else if (flag == "--rounds") rounds = std::stoul(argv[i + 1]);
     else if (flag == "--kernels") kernels = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: embed_bench [--model FILE] [--questions FILE.jsonl] [--rounds N] [--kernels all|default]\n");
+      std::fprintf(stderr, "%s", kUsage);
       return 2;
     }
+  }
+  // Which kernels to time; an unknown name is an error, never a silent "all".
+  std::vector<embed::DenseKernel> chosen;
+  const auto every = {embed::DenseKernel::avx512_bf16, embed::DenseKernel::avx512, embed::DenseKernel::avx2,
+                      embed::DenseKernel::generic};
+  if (kernels == "default") chosen.push_back(embed::default_dense_kernel());
+  for (auto k : every) {
+    if ((kernels == "all" || kernels == embed::kernel_name(k)) && embed::cpu_supports(k)) chosen.push_back(k);
+  }
+  if (chosen.empty()) {
+    std::fprintf(stderr, "embed_bench: --kernels %s: not a kernel this CPU runs\n%s", kernels.c_str(), kUsage);
+    return 2;
   }
   auto probe = embed::NeuralEmbedder::load(model);
   if (!probe) {
@@ -180,14 +197,6 @@ int main(int argc, char** argv) {
   auto lexical = embed::HashedNgramEmbedder::create().value();
   bool ok = true;
   const auto baseline = measure(questions, tokens, rounds_used, [&](const std::string& q) { return lexical->embed_text(q); }, ok);
-  std::vector<embed::DenseKernel> chosen;
-  if (kernels == "default") {
-    chosen.push_back(embed::default_dense_kernel());
-  } else {
-    for (auto k : {embed::DenseKernel::avx512_bf16, embed::DenseKernel::avx512, embed::DenseKernel::avx2, embed::DenseKernel::generic}) {
-      if (embed::cpu_supports(k)) chosen.push_back(k);
-    }
-  }
   for (auto kernel : chosen) {
     auto neural = embed::NeuralEmbedder::load(model, kernel).value();
     std::printf("neural embedder, kernel %s:\n", std::string(embed::kernel_name(kernel)).c_str());

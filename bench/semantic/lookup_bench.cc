@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "embed/hashed_ngram_embedder.h"
+#include "embed/lower_case.h"
 #include "index/exact_search.h"
 #include "index/vector_index.h"
 #include "cache_phases.h"
@@ -159,7 +160,8 @@ int main(int argc, char** argv) {
     args.dimension = (*neural)->dimension();
     args.words = model_words(model);
     const auto* raw = neural->get();
-    embedder.embed_text = [raw](std::string_view t) { return raw->embed_text(t); };
+    // Lower-cased first, as the gateway does (embed/lower_casing_embedder.h).
+    embedder.embed_text = [raw](std::string_view t) { return raw->embed_text(embed::lower_case_utf8(t)); };
     embedder.owned = std::move(*neural);
     embedder.rule = embed::HitRule::create().value();
     embedder.threshold = embed::kBuiltinRuleDefaultThreshold;

@@ -1,6 +1,7 @@
 #include "app/builtin_embedder.h"
 
 #include "embed/hashed_ngram_embedder.h"
+#include "embed/lower_casing_embedder.h"
 #include "embed/neural_embedder.h"
 
 namespace ragcache::app {
@@ -38,17 +39,19 @@ Result<BuiltinSemantic> make_builtin_semantic(std::string_view choice, const std
   }
   BuiltinSemantic out;
   const std::string kernel(embed::kernel_name((*neural)->kernel()));
-  out.embedder = std::move(*neural);
+  // Questions reach the encoder in lower case (lower_casing_embedder.h): the encoder alone
+  // separates "France" from "france".
+  out.embedder = std::make_unique<embed::LowerCasingEmbedder>(std::move(*neural));
   if (choice == "neural") {
     out.default_threshold = embed::kNeuralDefaultThreshold;
-    out.description = "neural (" + std::string(embed::kNeuralModelId) + ", " + kernel + " kernel, cosine)";
+    out.description = "neural (" + std::string(out.embedder->model_id()) + ", " + kernel + " kernel, cosine)";
     return out;
   }
   auto rule = embed::HitRule::create();
   if (!rule) return rule.error();
   out.rule = std::move(*rule);
   out.default_threshold = embed::kBuiltinRuleDefaultThreshold;
-  out.description = "builtin (" + std::string(embed::kNeuralModelId) + ", " + kernel +
+  out.description = "builtin (" + std::string(out.embedder->model_id()) + ", " + kernel +
                     " kernel, with the lexical cosine at weight 0.1 and numbers/negation/names/opposites guards)";
   return out;
 }

@@ -175,7 +175,7 @@ TEST(GatewayE2E, BadInputGetsOpenAiErrorsAndStoresNothing) {
     auto err = json::parse(body).at("error").as_object();
     EXPECT_EQ(err.at("type"), "invalid_request_error") << c.body;
     EXPECT_FALSE(err.at("message").as_string().empty());
-    if (!c.param.empty()) EXPECT_EQ(err.at("param"), c.param.c_str()) << c.body;
+    if (!c.param.empty()) { EXPECT_EQ(err.at("param"), c.param.c_str()) << c.body; }
   }
   // A body over the 10 MiB limit: 413 with the same error shape.
   std::string huge = R"({"model":"mock-gpt","messages":[{"role":"user","content":")" + std::string(11 << 20, 'a') + "\"}]}";

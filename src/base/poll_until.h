@@ -27,6 +27,12 @@ class ScopedCount {
   std::atomic<std::size_t>& count_;
 };
 
+// GCC 12 warns that the coroutine frame of an instantiation with a lambda from an anonymous
+// namespace "has a field whose type has no linkage" (-Wsubobject-linkage); the frame is local
+// to that translation unit like the lambda itself, so the warning is wrong here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+
 // True if `done()` held before the grace period ended.
 template <class Done>
 boost::asio::awaitable<bool> poll_until(Done done, std::chrono::milliseconds grace,
@@ -40,5 +46,7 @@ boost::asio::awaitable<bool> poll_until(Done done, std::chrono::milliseconds gra
   }
   co_return true;
 }
+
+#pragma GCC diagnostic pop
 
 }  // namespace ragcache

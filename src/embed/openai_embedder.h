@@ -28,8 +28,8 @@
 namespace ragcache::embed {
 
 struct OpenAiEmbedderOptions {
-  std::string model;             // required, e.g. "text-embedding-3-small"
-  std::string api_key;           // empty: no Authorization header
+  std::string model = {};        // required, e.g. "text-embedding-3-small"
+  std::string api_key = {};      // empty: no Authorization header
   std::size_t dimensions = 0;    // 0: learned from the endpoint
   std::size_t max_batch = 64;    // inputs per call
   int max_attempts = 3;          // calls per batch, first one included

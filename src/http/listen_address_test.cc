@@ -23,7 +23,7 @@ TEST(ListenAddress, Invalid) {
   for (const char* bad : {"", "8080", ":8080", "host:", "host:abc", "host:70000", "::1:80", "[::1]80", "[::1"}) {
     auto a = parse_listen_address(bad);
     EXPECT_FALSE(a.has_value()) << bad;
-    if (!a) EXPECT_NE(a.error().message().find("listen address"), std::string::npos);
+    if (!a) { EXPECT_NE(a.error().message().find("listen address"), std::string::npos); }
   }
 }
 

@@ -134,7 +134,7 @@ TEST(MockLlmHttp, StreamFollowsOpenAiChunkFormat) {
       EXPECT_EQ(choices.size(), 1u);
       if (choices.size() != 1) continue;
       const auto& delta = choices[0].at("delta").as_object();
-      if (i == 0) EXPECT_EQ(delta.at("role").as_string(), "assistant");
+      if (i == 0) { EXPECT_EQ(delta.at("role").as_string(), "assistant"); }
       if (auto* c = delta.if_contains("content")) content += c->as_string();
       if (i + 3 == events.size()) {
         EXPECT_EQ(choices[0].at("finish_reason").as_string(), "stop");
@@ -211,7 +211,7 @@ TEST(MockLlmHttp, CounterCountsCallsAndResets) {
     reset.endpoint = "/reset";
     auto after = co_await mock_client->send(reset);
     EXPECT_TRUE(after.has_value());
-    if (after) EXPECT_EQ(json::parse(after->body).at("chat_calls").to_number<std::uint64_t>(), 0u);
+    if (after) { EXPECT_EQ(json::parse(after->body).at("chat_calls").to_number<std::uint64_t>(), 0u); }
     EXPECT_EQ(m.mock.stats().chat_calls, 0u);
   }(), 10s);
 }
@@ -232,12 +232,12 @@ TEST(MockLlmHttp, ErrorsAreInjectable) {
 
     auto by_model = co_await client->send(post("/chat/completions", chat_body("x", "mock-error-503")));
     EXPECT_TRUE(by_model.has_value());
-    if (by_model) EXPECT_EQ(by_model->status, 503);
+    if (by_model) { EXPECT_EQ(by_model->status, 503); }
 
     auto emb_req = post("/embeddings", json::object{{"model", "mock-error-502"}, {"input", "x"}});
     auto emb = co_await client->send(emb_req);
     EXPECT_TRUE(emb.has_value());
-    if (emb) EXPECT_EQ(emb->status, 502);
+    if (emb) { EXPECT_EQ(emb->status, 502); }
 
     // stream-abort: the stream starts, then is cut without [DONE].
     Headers abort;
@@ -292,7 +292,7 @@ TEST(MockLlmHttp, EmbeddingsModelsAndValidation) {
     models.endpoint = "/models";
     auto ms = co_await client->send(models);
     EXPECT_TRUE(ms.has_value());
-    if (ms) EXPECT_EQ(json::parse(ms->body).at("data").at(0).at("id").as_string(), "mock-gpt");
+    if (ms) { EXPECT_EQ(json::parse(ms->body).at("data").at(0).at("id").as_string(), "mock-gpt"); }
 
     auto bad_req = post("/chat/completions", json::object{{"model", "mock-gpt"}, {"messages", json::array{}}});
     auto bad = co_await client->send(bad_req);
@@ -306,7 +306,7 @@ TEST(MockLlmHttp, EmbeddingsModelsAndValidation) {
     not_json.body = "{not json";
     auto nj = co_await client->send(not_json);
     EXPECT_TRUE(nj.has_value());
-    if (nj) EXPECT_EQ(nj->status, 400);
+    if (nj) { EXPECT_EQ(nj->status, 400); }
   }(), 10s);
 }
 

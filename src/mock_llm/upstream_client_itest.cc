@@ -129,7 +129,7 @@ TEST(UpstreamClient, NonStreamChatCompletion) {
     who.endpoint = "/whoami";
     auto w = co_await client->send(who);
     EXPECT_TRUE(w.has_value());
-    if (w) EXPECT_EQ(w->body, "{\"auth\":\"Bearer sk-test\"}");
+    if (w) { EXPECT_EQ(w->body, "{\"auth\":\"Bearer sk-test\"}"); }
   }(), 10s);
 }
 
@@ -228,7 +228,7 @@ TEST(UpstreamClient, UpstreamErrorStatusIsReturnedWithBody) {
     EXPECT_EQ(stream->status(), 500);
     auto body = co_await stream->read_all();
     EXPECT_TRUE(body.has_value());
-    if (body) EXPECT_NE(body->find("Injected error 500"), std::string::npos);
+    if (body) { EXPECT_NE(body->find("Injected error 500"), std::string::npos); }
   }(), 10s);
 }
 
@@ -254,7 +254,7 @@ TEST(UpstreamClient, FirstByteTimeout) {
     h.emplace_back("X-Mock-Latency-Ms", "5000");
     auto resp = co_await client->send(chat_request("slow", false, h));
     EXPECT_FALSE(resp.has_value());
-    if (!resp) EXPECT_EQ(resp.error().code, make_error_code(HttpErrc::first_byte_timeout)) << resp.error().message();
+    if (!resp) { EXPECT_EQ(resp.error().code, make_error_code(HttpErrc::first_byte_timeout)) << resp.error().message(); }
   }(), 10s);
   EXPECT_EQ(client->stats().idle_connections, 0u);  // a timed-out connection is never reused
 }
@@ -303,7 +303,7 @@ TEST(UpstreamClient, TotalTimeoutCoversSlowStreams) {
       piece = co_await stream->next();
     } while (piece && *piece);
     EXPECT_FALSE(piece.has_value());
-    if (!piece) EXPECT_EQ(piece.error().code, make_error_code(HttpErrc::total_timeout)) << piece.error().message();
+    if (!piece) { EXPECT_EQ(piece.error().code, make_error_code(HttpErrc::total_timeout)) << piece.error().message(); }
   }(), 10s);
 }
 
@@ -315,7 +315,7 @@ TEST(UpstreamClient, KeepAliveConnectionsAreReused) {
     for (int i = 0; i < 4; ++i) {
       auto resp = co_await client->send(chat_request("q" + std::to_string(i), i % 2 == 1));
       EXPECT_TRUE(resp.has_value());
-      if (resp) EXPECT_EQ(resp->status, 200);
+      if (resp) { EXPECT_EQ(resp->status, 200); }
     }
   }(), 10s);
   auto s = client->stats();
@@ -419,7 +419,7 @@ TEST(UpstreamClient, ConnectionClosedByServerWhileIdleIsRetriedOnce) {
     co_await sleep_ms(300);  // longer than the server's idle timeout
     auto second = co_await client->send(chat_request("b", false));
     EXPECT_TRUE(second.has_value()) << second.error().message();
-    if (second) EXPECT_EQ(second->status, 200);
+    if (second) { EXPECT_EQ(second->status, 200); }
   }(), 10s);
   auto s = client->stats();
   EXPECT_EQ(s.connections_opened, 2u);
@@ -440,7 +440,7 @@ TEST(UpstreamClient, CancelledRequestDoesNotLeakIntoThePool) {
     EXPECT_EQ(client->stats().idle_connections, 0u);
     auto after = co_await client->send(chat_request("fast", false));
     EXPECT_TRUE(after.has_value());
-    if (after) EXPECT_EQ(after->status, 200);
+    if (after) { EXPECT_EQ(after->status, 200); }
   }(), 10s);
 }
 
@@ -596,7 +596,7 @@ TEST(UpstreamClient, HttpsVerifiesTheServerCertificate) {
   run_async(ctx, [&]() -> asio::awaitable<void> {
     auto resp = co_await wrong_name->send(get);
     EXPECT_FALSE(resp.has_value());
-    if (!resp) EXPECT_EQ(resp.error().code, make_error_code(HttpErrc::tls_failed)) << resp.error().message();
+    if (!resp) { EXPECT_EQ(resp.error().code, make_error_code(HttpErrc::tls_failed)) << resp.error().message(); }
   }(), 10s);
   EXPECT_EQ(other_server.handshakes_ok(), 0);
 }

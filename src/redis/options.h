@@ -23,7 +23,7 @@ struct ConnectionOptions {
   std::chrono::milliseconds reconnect_min{20};
   std::chrono::milliseconds reconnect_max{2000};
   // rediss://: CA file to verify the server with (PEM); empty: the system's default CA store.
-  std::string tls_ca_file;
+  std::string tls_ca_file = {};
   bool tls_verify = true;
 };
 
@@ -46,8 +46,8 @@ struct ClientOptions {
   std::string url = "redis://127.0.0.1:6379";
   // Multiplexed connections in the pool; each carries many concurrent commands (pipelining).
   std::size_t pool_size = 2;
-  ConnectionOptions connection;
-  CircuitBreakerOptions circuit_breaker;
+  ConnectionOptions connection = {};
+  CircuitBreakerOptions circuit_breaker = {};
 };
 
 }  // namespace ragcache::redis

@@ -29,6 +29,9 @@ bool run_until(boost::asio::io_context& ctx, const std::function<bool()>& done, 
 // works, e.g. a lease keeper renewing a lease. Scale it together with the durations it spans.
 void run_for(boost::asio::io_context& ctx, std::chrono::milliseconds duration);
 
+// The pragma: see poll_until.h (GCC 12's wrong -Wsubobject-linkage on coroutine frames).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
 // Inside a coroutine: true once done() holds, false if scaled(budget) passed first (checks every
 // `step` on the current executor).
 template <class Done>
@@ -36,6 +39,7 @@ boost::asio::awaitable<bool> eventually(Done done, std::chrono::milliseconds bud
                                         std::chrono::milliseconds step = std::chrono::milliseconds(10)) {
   co_return co_await poll_until(std::move(done), scaled(budget), step);
 }
+#pragma GCC diagnostic pop
 
 template <class T>
 T run_async(boost::asio::io_context& ctx, boost::asio::awaitable<T> coro,

@@ -17,11 +17,11 @@
 namespace ragcache::testing {
 
 struct RedisServerOptions {
-  std::vector<std::string> extra_args;  // e.g. {"--appendonly", "yes"}
-  bool tls = false;                     // also listen with TLS (self-signed cert made here)
-  std::string requirepass;              // sets `requirepass` (user "default")
-  std::string acl_user;                 // with acl_password: an extra ACL user with all rights
-  std::string acl_password;
+  std::vector<std::string> extra_args = {};  // e.g. {"--appendonly", "yes"}
+  bool tls = false;                          // also listen with TLS (self-signed cert made here)
+  std::string requirepass = {};              // sets `requirepass` (user "default")
+  std::string acl_user = {};                 // with acl_password: an extra ACL user with all rights
+  std::string acl_password = {};
 };
 
 class RedisServer {

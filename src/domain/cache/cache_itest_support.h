@@ -32,7 +32,7 @@ class CacheServerTest : public ::testing::TestWithParam<testing::Deployment> {
   void SetUp() override {
     redis_ = &testing::shared_deployment(GetParam());
     // Our keys carry their own hash tags ({h}), so the prefix must not hold one.
-    prefix_ = "t" + random_token().substr(0, 10) + ":";
+    prefix_ = std::string("t").append(random_token().substr(0, 10)).append(":");
   }
 
   // Objects of the test body are gone by now; running the context a moment lets their

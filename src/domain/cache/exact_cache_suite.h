@@ -114,7 +114,7 @@ TEST_P(ExactCacheTest, JitteredTtlsSpreadOverTheWholeRange) {
   ExactCache cache(*client, o);
   const int n = 10000;
   std::vector<CacheKey> keys;
-  for (int i = 0; i < n; ++i) keys.push_back(key_for("q" + std::to_string(i)));
+  for (int i = 0; i < n; ++i) keys.push_back(key_for(std::string("q").append(std::to_string(i))));
   std::vector<std::chrono::steady_clock::time_point> store_started(n);
   testing::run_async(io_, [&]() -> asio::awaitable<void> {
     int stored = 0, done = 0;

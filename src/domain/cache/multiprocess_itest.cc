@@ -251,12 +251,12 @@ TEST_P(MultiProcessTest, JepsenSetWorkloadLosesNoAcknowledgedAdd) {
   for (int p = 0; p < processes; ++p) {
     workers.emplace_back(std::vector<std::string>{bin_, "setworker", redis_->url(), prefix_, "w" + std::to_string(p),
                                                   std::to_string(tasks)},
-                         (dir_ / ("w" + std::to_string(p) + ".log")).string());
+                         (dir_ / std::string("w").append(std::to_string(p)).append(".log")).string());
   }
   for (auto& w : workers) ASSERT_TRUE(w.wait_exit(90000)) << "a worker did not finish";
   std::set<std::string> acked;
   for (int p = 0; p < processes; ++p) {
-    for (auto& line : read_lines(dir_ / ("w" + std::to_string(p) + ".log"))) {
+    for (auto& line : read_lines(dir_ / std::string("w").append(std::to_string(p)).append(".log"))) {
       if (line.rfind("ACK ", 0) == 0) acked.insert(line.substr(4));
     }
   }

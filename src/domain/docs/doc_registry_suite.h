@@ -122,8 +122,8 @@ TEST_P(DocRegistryTest, ReingestWithNewContentDropsEveryAnswerThatCitedTheDocume
   ingest(docs, "b", "B v1");
   std::vector<std::string> on_a, on_b, on_both;
   for (int i = 0; i < 30; ++i) {
-    on_a.push_back(answer_key("a" + std::to_string(i)));
-    on_b.push_back(answer_key("b" + std::to_string(i)));
+    on_a.push_back(answer_key(std::string("a").append(std::to_string(i))));
+    on_b.push_back(answer_key(std::string("b").append(std::to_string(i))));
     on_both.push_back(answer_key("ab" + std::to_string(i)));
   }
   // 90 requests caching their answers concurrently. (Named id lists: GCC 12 mishandles
@@ -216,7 +216,7 @@ TEST_P(DocRegistryTest, TooManyLinksRefusesRatherThanForgets) {
   auto o = options();
   o.links.max_links_per_doc = 3;
   DocRegistry docs(*client_, *client_, o);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(cache_answer(docs, answer_key("f" + std::to_string(i)), {"x"}), LinkOutcome::linked);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(cache_answer(docs, answer_key(std::string("f").append(std::to_string(i))), {"x"}), LinkOutcome::linked);
   auto snap = run(docs.links().snapshot({"x"}));
   EXPECT_EQ(*run(docs.links().link(answer_key("f9"), *snap)), LinkOutcome::full);
   EXPECT_EQ(*run(docs.links().link(answer_key("f0"), *snap)), LinkOutcome::linked);  // already there

@@ -44,7 +44,7 @@ class SemanticCacheTest : public ::testing::Test {
   }
   void SetUp() override {
     if (!server_->running()) server_->start();
-    prefix_ = "t" + random_token().substr(0, 10) + ":";
+    prefix_ = std::string("t").append(random_token().substr(0, 10)).append(":");
     embedder_ = std::move(*embed::HashedNgramEmbedder::create());
   }
   // The caches (destroyed at the end of the test body) closed their tail connections; let the

@@ -48,7 +48,7 @@ TEST(WindowModel, MatchesRpushLtrimForCountOnly) {
   WindowModel w;
   std::vector<std::string> expected;
   for (int i = 0; i < 30; ++i) {
-    const auto id = "m" + std::to_string(i);
+    const auto id = std::string("m").append(std::to_string(i));
     auto e = entries({{id.c_str(), 1}});
     w.append(e, 20, 1'000'000);
     expected.push_back(id);

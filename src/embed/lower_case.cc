@@ -1,0 +1,25 @@
+#include "embed/lower_case.h"
+
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+
+namespace ragcache::embed {
+
+std::string lower_case_utf8(std::string_view utf8) {
+  std::string out(utf8);
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  text.toLower(icu::Locale::getRoot());
+  out.clear();
+  text.toUTF8String(out);
+  return out;
+}
+
+}  // namespace ragcache::embed
