@@ -244,8 +244,8 @@ struct MeasureRun {
   const Args* args;
   std::string dir;
   semantic::SemanticCache* cache;
-  std::vector<std::string> queries;   // warm-up first, then the measured ones
-  std::vector<double> embed_wall_us;  // per measured query, taken while precomputing
+  std::vector<std::string> queries = {};   // warm-up first, then the measured ones
+  std::vector<double> embed_wall_us = {};  // per measured query, taken while precomputing
   std::size_t warm_up = 0;
   int rc = 1;
   bool done = false;

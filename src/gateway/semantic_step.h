@@ -46,7 +46,7 @@ struct SemanticInputs {
   std::string_view embedder_id;  // the semantic embedder's model_id()
   const std::vector<cache::ChatMessage>* messages = nullptr;  // effective (session window included)
   const std::vector<std::pair<std::string, std::string>>* params = nullptr;  // key-relevant parameters
-  std::optional<std::string_view> resolved_query;  // X-Resolved-Query (validated)
+  std::optional<std::string_view> resolved_query = {};  // X-Resolved-Query (validated)
   bool store_resolved_query = true;  // false: a resolved query is looked up but never stored
 };
 

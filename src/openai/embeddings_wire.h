@@ -61,7 +61,7 @@ struct EmbeddingsRequest {
   std::string model;
   std::vector<std::string> inputs;
   bool base64 = false;  // encoding_format == "base64"
-  std::optional<std::size_t> dimensions;
+  std::optional<std::size_t> dimensions = {};
 };
 
 // Bad input: `input` missing, empty, not a string or an array of non-empty strings (token-id

@@ -249,9 +249,9 @@ TEST_P(MultiProcessTest, JepsenSetWorkloadLosesNoAcknowledgedAdd) {
   const int processes = 3, tasks = 20;
   std::vector<testing::Process> workers;
   for (int p = 0; p < processes; ++p) {
-    workers.emplace_back(std::vector<std::string>{bin_, "setworker", redis_->url(), prefix_, "w" + std::to_string(p),
-                                                  std::to_string(tasks)},
-                         (dir_ / std::string("w").append(std::to_string(p)).append(".log")).string());
+    const std::string name = std::string("w").append(std::to_string(p));
+    workers.emplace_back(std::vector<std::string>{bin_, "setworker", redis_->url(), prefix_, name, std::to_string(tasks)},
+                         (dir_ / (name + ".log")).string());
   }
   for (auto& w : workers) ASSERT_TRUE(w.wait_exit(90000)) << "a worker did not finish";
   std::set<std::string> acked;
