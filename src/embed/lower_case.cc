@@ -15,7 +15,8 @@ std::string lower_case_utf8(std::string_view utf8) {
     }
     return out;
   }
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  const icu::StringPiece piece(utf8.data(), static_cast<std::int32_t>(utf8.size()));
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(piece);
   text.toLower(icu::Locale::getRoot());
   out.clear();
   text.toUTF8String(out);
