@@ -4,6 +4,7 @@
 
 #include "domain/limits/token_quota.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -181,7 +182,10 @@ TEST_P(TokenQuotaTest, ReservationsOfVanishedReplicasAreForgottenButStayCharged)
   auto lost = run(quota.reserve("v", limits, 300));  // its replica "crashes": never settled
   ASSERT_TRUE(lost && lost->allowed);
   EXPECT_EQ(redis_cmd({"HEXISTS", quota.key_for("v"), "r:" + lost->reservation->id}), "1");
-  std::this_thread::sleep_for(lost->minute_reset + 20ms);  // next short window
+  // The record is forgotten by the first reservation of a later short window that also finds it
+  // past its own ttl: wait for both (a reservation made in a window's last 30 ms would otherwise
+  // see its record still alive in the next one).
+  std::this_thread::sleep_for(std::max<std::chrono::milliseconds>(lost->minute_reset, 50ms) + 20ms);
   auto next = run(quota.reserve("v", limits, 10));
   ASSERT_TRUE(next && next->allowed);
   // The forgotten reservation's record is gone, its estimate still counts for the day.
