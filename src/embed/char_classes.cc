@@ -1,5 +1,7 @@
 #include "embed/char_classes.h"
 
+#include <algorithm>
+
 namespace ragcache::embed {
 namespace {
 
@@ -11,6 +13,10 @@ constexpr char kLatin1Fold[64 + 1] =
     "dnooooo\0ouuuuyty"; // F0-FF (F7 = division sign, FE = thorn)
 
 }  // namespace
+
+bool is_ascii(std::string_view utf8) {
+  return std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
 
 char32_t fold(char32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;

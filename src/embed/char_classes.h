@@ -3,7 +3,13 @@
 // ASCII and Latin-1 accents folded away), and the character classes its tokenizer splits on.
 #pragma once
 
+#include <string_view>
+
 namespace ragcache::embed {
+
+// True when every byte is ASCII: the fast path of the ICU-backed steps (NFKC, lower case), which
+// leave such text as it is or map it byte by byte.
+bool is_ascii(std::string_view utf8);
 
 // Lower case, fullwidth forms to ASCII, Latin-1/Latin Extended-A letters without accents,
 // typographic apostrophes to '.

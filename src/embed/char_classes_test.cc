@@ -32,5 +32,13 @@ TEST(CharClasses, ClassifiesCharacters) {
   EXPECT_TRUE(is_digit(U'7'));
 }
 
+TEST(CharClasses, TellsAsciiTextFromAnyOtherByte) {
+  EXPECT_TRUE(is_ascii(""));
+  EXPECT_TRUE(is_ascii("What is 2+2?\t\x7f"));
+  EXPECT_FALSE(is_ascii("caf\xc3\xa9"));       // é
+  EXPECT_FALSE(is_ascii("ok\xff"));             // not even UTF-8
+  EXPECT_FALSE(is_ascii(std::string_view("a\0\x80", 3)));  // past an embedded NUL
+}
+
 }  // namespace
 }  // namespace ragcache::embed

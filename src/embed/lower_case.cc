@@ -3,13 +3,13 @@
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
-#include <algorithm>
+#include "embed/char_classes.h"
 
 namespace ragcache::embed {
 
 std::string lower_case_utf8(std::string_view utf8) {
   std::string out(utf8);
-  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+  if (is_ascii(utf8)) {
     for (char& c : out) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }

@@ -3,8 +3,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
-#include <algorithm>
-
+#include "embed/char_classes.h"
 #include "tokens/utf8.h"
 
 namespace ragcache::embed {
@@ -13,7 +12,7 @@ namespace ragcache::embed {
 using tokens::decode_utf8;
 
 std::u32string nfkc_code_points(std::string_view utf8) {
-  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+  if (is_ascii(utf8)) {
     return std::u32string(utf8.begin(), utf8.end());
   }
   const std::u32string decoded = decode_utf8(utf8);
