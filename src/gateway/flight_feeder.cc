@@ -74,7 +74,11 @@ asio::awaitable<Result<void>> feed_on_strand(AnswerSource source, cache::ChunkSi
   std::optional<Result<void>> read;
   try {
     read = co_await (std::move(reader) && std::move(pusher));
-  } catch (const PushFailed&) {
+  } catch (...) {
+    // PushFailed cancels the reader; a reader cancelled between two of its own awaits throws
+    // operation_aborted, and && then throws multiple_exceptions instead of PushFailed. Either
+    // way the push error is the outcome; anything thrown without one is not ours to swallow.
+    if (!feed.push_error) throw;
   }
   if (feed.push_error) co_return *feed.push_error;
   co_return std::move(*read);

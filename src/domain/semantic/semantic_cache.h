@@ -32,9 +32,12 @@
 //
 // Thread safety: every method may be called from any thread, concurrently. The feed loop runs on
 // the client's executor.
-// Lifetime: the Client and the Embedder must outlive the SemanticCache. Destroying it closes the
-// feed connection; the loop then ends on its own (it holds only shared state, never `this`).
-// Calls in flight must have completed before destruction.
+// Lifetime: the Client and the Embedder must outlive the SemanticCache and its feed loop: call
+// stop() before destroying the Client (serve does). Destroying the cache alone closes the feed
+// connection and the loop ends on its own (it holds only shared state, never `this`), but a feed
+// read it has in flight on the Client completes after that, on the executor
+// (feed_loops_in_process() tells when all have ended). Calls in flight must have completed
+// before destruction.
 #pragma once
 
 #include <atomic>
@@ -147,6 +150,9 @@ class SemanticCache {
   boost::asio::awaitable<void> stop(std::chrono::milliseconds grace);
   // Feed loops running: one from the first use of any partition until stop/destruction.
   std::size_t running_tails() const;
+  // Feed loops of every SemanticCache of this process not yet ended, those of destroyed caches
+  // included: what must reach 0 before their Clients may go.
+  static std::size_t feed_loops_in_process();
   // Partitions this process holds in memory (at most options.max_partitions).
   std::size_t held_partitions() const;
 

@@ -48,15 +48,17 @@ class SemanticCacheTest : public ::testing::Test {
     embedder_ = std::move(*embed::HashedNgramEmbedder::create());
   }
   // The caches (destroyed at the end of the test body) closed their tail connections; let the
-  // tail loops observe that and end, as they would on a running server's io_context.
-  void TearDown() override { itest::drain_tails(io_); }
+  // tail loops observe that and end, as they would on a running server's io_context. Only then
+  // go the clients: a loop may still have a read in flight on one (itest::TestClients).
+  void TearDown() override { clients_.close_after_feed_loops(io_); }
 
-  std::unique_ptr<redis::Client> make_client() {
+  // Owned by the fixture, so it outlives the caches' feed loops.
+  redis::Client* make_client() {
     redis::ClientOptions options;
     options.url = server_->url();
     auto client = redis::Client::create(io_.get_executor(), testing::with_scaled_timeouts(options));
     EXPECT_TRUE(client.has_value());
-    return std::move(*client);
+    return clients_.keep(std::move(*client));
   }
 
   SemanticCacheOptions options() { return itest::test_options(prefix_); }
@@ -79,6 +81,7 @@ class SemanticCacheTest : public ::testing::Test {
 
   static testing::RedisServer* server_;
   asio::io_context io_;
+  itest::TestClients clients_;  // after io_: goes first
   std::string prefix_;
   std::unique_ptr<embed::HashedNgramEmbedder> embedder_;
 };

@@ -35,7 +35,12 @@ class SemanticSuiteTest : public cache::itest::CacheServerTest {
     CacheServerTest::SetUp();
     embedder_ = std::move(*embed::HashedNgramEmbedder::create());
   }
-  void TearDown() override { itest::drain_tails(io_); }
+  // The caches went with the test body; their feed loops end before the clients go
+  // (itest::TestClients).
+  void TearDown() override { clients_.close_after_feed_loops(io_); }
+
+  // Owned by the fixture, so it outlives the caches' feed loops.
+  redis::Client* make_client() { return clients_.keep(CacheServerTest::make_client()); }
 
   SemanticCacheOptions options() { return itest::test_options(prefix_); }
   std::unique_ptr<SemanticCache> make_cache(redis::Client& client, SemanticCacheOptions o) {
@@ -55,6 +60,7 @@ class SemanticSuiteTest : public cache::itest::CacheServerTest {
   }
 
   std::unique_ptr<embed::HashedNgramEmbedder> embedder_;
+  itest::TestClients clients_;
 };
 
 TEST_P(SemanticSuiteTest, InvalidatingAnExactKeyRemovesTheEntriesStoredFromIt) {

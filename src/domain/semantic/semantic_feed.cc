@@ -28,6 +28,8 @@ constexpr std::int64_t kFeedReadCount = 512;  // events per partition per read
 constexpr std::int64_t kRingReadCount = 1024;
 constexpr std::int64_t kRingMaxLength = 1000;  // XADD MAXLEN ~: the ring only says "look"
 
+std::atomic<std::size_t> feed_loops_running{0};  // every cache's, see feed_loops_in_process()
+
 }  // namespace
 
 void SemanticCache::Shared::append_feed_event(std::vector<Command>& cmds, const std::string& p,
@@ -116,6 +118,7 @@ void SemanticCache::start_feed_loop(const std::shared_ptr<Shared>& shared) {
 
 asio::awaitable<void> SemanticCache::feed_loop(std::shared_ptr<Shared> shared) {
   const ScopedCount running(shared->running_tails);
+  const ScopedCount in_process(feed_loops_running);
   auto& ring = *shared->ring;  // lives as long as `shared`; only stop() touches it elsewhere
   auto last_resync = std::chrono::steady_clock::now();
   while (!shared->stopping.load()) {
@@ -200,6 +203,8 @@ asio::awaitable<void> SemanticCache::stop(std::chrono::milliseconds grace) {
 }
 
 std::size_t SemanticCache::running_tails() const { return shared_->running_tails.load(); }
+
+std::size_t SemanticCache::feed_loops_in_process() { return feed_loops_running.load(); }
 
 std::size_t SemanticCache::held_partitions() const {
   std::lock_guard lock(shared_->mutex);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/semantic/semantic_cache.h"
 #include "support/time_scale.h"
@@ -40,5 +41,32 @@ inline std::unique_ptr<SemanticCache> make_test_cache(redis::Client& client, emb
   EXPECT_TRUE(cache.has_value());
   return cache ? std::move(*cache) : nullptr;
 }
+
+// A test's clients, kept by its fixture until the feed loops of its caches have ended: a cache's
+// destructor only closes its loop's feed connection, and a loop with a feed read in flight on a
+// Client completes it afterwards (semantic_cache.h, Lifetime). Freed with the test body, such a
+// Client was used after its end (ASan, on a loaded machine).
+class TestClients {
+ public:
+  redis::Client* keep(std::unique_ptr<redis::Client> client) {
+    clients_.push_back(std::move(client));
+    return clients_.back().get();
+  }
+  // After the test body: runs `io` until every feed loop has ended (up to 3 s, scaled), then
+  // closes the clients and lets what their close started finish.
+  void close_after_feed_loops(boost::asio::io_context& io) {
+    io.restart();
+    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(std::chrono::seconds(3));
+    while (SemanticCache::feed_loops_in_process() > 0 && std::chrono::steady_clock::now() < give_up) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(SemanticCache::feed_loops_in_process(), 0u) << "a feed loop did not end after its cache";
+    clients_.clear();
+    drain_tails(io);
+  }
+
+ private:
+  std::vector<std::unique_ptr<redis::Client>> clients_;
+};
 
 }  // namespace ragcache::semantic::itest
