@@ -8,8 +8,9 @@
 namespace ragcache::embed {
 
 std::string lower_case_utf8(std::string_view utf8) {
-  std::string out(utf8);
+  std::string out;
   if (is_ascii(utf8)) {
+    out.assign(utf8);
     for (char& c : out) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
@@ -18,7 +19,6 @@ std::string lower_case_utf8(std::string_view utf8) {
   const icu::StringPiece piece(utf8.data(), static_cast<std::int32_t>(utf8.size()));
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(piece);
   text.toLower(icu::Locale::getRoot());
-  out.clear();
   text.toUTF8String(out);
   return out;
 }

@@ -2,13 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <cmath>
 
 #include "embed/neural_embedder.h"
 #include "embed/use_lite_test_support.h"
+#include "support/async_test.h"
 
 namespace ragcache::embed {
 namespace {
@@ -27,11 +25,7 @@ class RecordingEmbedder final : public Embedder {
 
 Result<std::vector<Vector>> embed_now(Embedder& e, std::vector<std::string> texts) {
   boost::asio::io_context io;
-  Result<std::vector<Vector>> result = Error(Errc::timeout, "not run");
-  boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result = co_await e.embed(texts); }, boost::asio::detached);
-  io.run();
-  return result;
+  return ragcache::testing::run_async(io, e.embed(texts), std::chrono::seconds(10));
 }
 
 float cosine(const Vector& a, const Vector& b) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/semantic/semantic_cache.h"
+#include "support/async_test.h"
 #include "support/time_scale.h"
 
 namespace ragcache::semantic::itest {
@@ -55,12 +56,9 @@ class TestClients {
   // After the test body: runs `io` until every feed loop has ended (up to 3 s, scaled), then
   // closes the clients and lets what their close started finish.
   void close_after_feed_loops(boost::asio::io_context& io) {
-    io.restart();
-    const auto give_up = std::chrono::steady_clock::now() + testing::scaled(std::chrono::seconds(3));
-    while (SemanticCache::feed_loops_in_process() > 0 && std::chrono::steady_clock::now() < give_up) {
-      io.run_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_EQ(SemanticCache::feed_loops_in_process(), 0u) << "a feed loop did not end after its cache";
+    const bool ended = testing::run_until(io, [] { return SemanticCache::feed_loops_in_process() == 0; },
+                                          std::chrono::seconds(3));
+    EXPECT_TRUE(ended) << SemanticCache::feed_loops_in_process() << " feed loop(s) did not end after their cache";
     clients_.clear();
     drain_tails(io);
   }
